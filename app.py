@@ -1,0 +1,23 @@
+"""Router: page config, the post-mortem named in the URL, navigation and the sidebar progress."""
+
+import streamlit as st
+
+from core.steps import Step
+from ui import state, widgets
+
+st.set_page_config(page_title="Postmortem Wizard", page_icon=":material/assignment:", layout="wide")
+state.init()
+
+home = st.Page(widgets.HOME_PAGE, title="Post-mortems", icon=":material/home:", default=True)
+steps = [st.Page(widgets.page_path(step), title=step.label, url_path=step.value) for step in Step]
+view = st.Page("app_pages/view.py", title="Shared post-mortem", url_path="view")
+page = st.navigation([home, *steps, view], position="hidden")
+
+if page.url_path == "view":
+    page.run()
+else:
+    problem = state.sync_with_url()
+    if problem:
+        st.error(problem, icon=":material/search_off:")
+    widgets.sidebar(page.url_path)
+    page.run()

@@ -1,0 +1,51 @@
+"""Step 5: specific, owned, dated action items (AI-001, AI-002, …)."""
+
+import streamlit as st
+
+from core import language, postmortem_service
+from core.models import ActionType, Priority
+from core.steps import Step
+from ui import deps, state, tables, widgets
+
+STEP = Step.ACTIONS
+readonly = widgets.step_header(STEP)
+pm = widgets.require_postmortem()
+
+st.markdown(
+    "Each item names **a concrete thing to change and how you will know it is done** — “Add metric X to "
+    "dashboard Y and alert at 80 %”, not “improve monitoring”. Link each to the factor(s) it addresses. "
+    "IDs are given when the row is saved and never reused."
+)
+factor_ids = [f.id for f in pm.factors]
+if pm.factors:
+    st.caption("Factors: " + " · ".join(f"**{f.id}** {f.category.value}: {f.text}" for f in pm.factors))
+edited = st.data_editor(
+    tables.actions_frame(pm), key=state.widget_key(STEP, f"actions-v{pm.version}"), num_rows="dynamic",
+    hide_index=True, disabled=readonly or ["id"], width="stretch",
+    column_order=["id", "action", "owner", "deadline", "priority", "type", "factors", "end_state"],
+    column_config={
+        "id": st.column_config.TextColumn("ID", width="small"),
+        "action": st.column_config.TextColumn("Action", required=True, width="large"),
+        "owner": st.column_config.TextColumn("Owner", help="@handle of the person accountable"),
+        "deadline": st.column_config.DateColumn("Deadline", format="YYYY-MM-DD",
+                                                min_value=pm.end.date()),
+        "priority": st.column_config.SelectboxColumn("Priority", options=[p.value for p in Priority]),
+        "type": st.column_config.SelectboxColumn("Type", options=[t.value for t in ActionType],
+                                                 default=ActionType.PREVENT.value),
+        "factors": st.column_config.MultiselectColumn("Factors", options=factor_ids),
+        "end_state": st.column_config.TextColumn("Done when…", help="A verifiable end state"),
+    },
+)
+for item in pm.actions:
+    for finding in language.check_action(item.action):
+        st.warning(f"**{item.id}** “{item.action}”: {finding.why} {finding.suggestion}", icon=":material/edit:")
+
+if not readonly:
+    with widgets.reporting_errors():
+        saved = postmortem_service.set_actions(pm, tables.actions_from_frame(edited, pm), actor=state.actor(),
+                                               now=deps.now(), repo=deps.repository())
+    if saved is not pm:
+        state.save(saved)
+        st.rerun()
+
+widgets.step_footer(STEP, pm)

@@ -1,0 +1,78 @@
+"""Step 6: the report — sections, blameless-language check, review, publication and the share link."""
+
+import streamlit as st
+
+from core import postmortem_service, report_text
+from core.export import markdown
+from core.models import Report
+from core.steps import Step
+from ui import deps, state, views, widgets
+
+STEP = Step.REPORT
+readonly = widgets.step_header(STEP)
+pm = widgets.require_postmortem()
+key = state.widget_key
+edit = {"actor": state.actor(), "now": deps.now(), "repo": deps.repository()}
+
+clock_state, clock_words = report_text.publication_clock(pm.end, pm.published_at, deps.now())
+st.markdown(f"**48-hour clock:** {clock_words}.")
+
+sections = {}
+for name, label, help_text in views.REPORT_SECTIONS:
+    sections[name] = st.text_area(label, value=getattr(pm.report, name), disabled=readonly, key=key(STEP, name),
+                                  help=help_text, height=110)
+left, right = st.columns(2)
+reviewers = left.text_input("Reviewer(s), comma-separated", value=", ".join(pm.reviewers), disabled=readonly,
+                            key=key(STEP, "reviewers"))
+reviewed_at = right.date_input("Review date", value=pm.reviewed_at, disabled=readonly, key=key(STEP, "reviewed"))
+
+if not readonly:
+    with widgets.reporting_errors():
+        pm = postmortem_service.update_report(pm, Report(**sections), reviewers=views.split_list(reviewers),
+                                              reviewed_at=reviewed_at, **edit)
+        state.save(pm)
+
+st.subheader("Blameless-language check")
+findings = report_text.open_findings(pm)
+if not findings:
+    st.success("No blaming or hindsight wording found in the post-mortem.", icon=":material/check_circle:")
+for n, (field, finding) in enumerate(findings):
+    with st.container(border=True):
+        st.markdown(f"**{field}:** “…{finding.text}…” — {finding.why}")
+        st.caption(f"Suggestion: {finding.suggestion}")
+        reason = st.text_input("Keep it anyway? Say why", key=key(STEP, f"dismiss-reason-{n}"), disabled=readonly)
+        if st.button("Dismiss this finding", key=key(STEP, f"dismiss-{n}"), disabled=readonly):
+            with widgets.reporting_errors():
+                state.save(postmortem_service.dismiss_finding(pm, field=field, text=finding.text, reason=reason,
+                                                              **edit))
+            st.rerun()
+
+report_md = markdown.render(pm, now=deps.now())
+with st.expander("Preview the report", icon=":material/visibility:"):
+    st.markdown(report_md)
+st.download_button("Download Markdown", report_md, file_name=f"{pm.id}.md", mime="text/markdown",
+                   key=key(STEP, "download-md"), on_click="ignore", icon=":material/download:")
+
+st.subheader("Publish")
+if pm.published_at is not None:
+    st.success(f"Published on {pm.published_at:%Y-%m-%d %H:%M} UTC.")
+elif st.button("Publish the report", type="primary", disabled=readonly, key=key(STEP, "publish")):
+    with widgets.reporting_errors():
+        state.save(postmortem_service.publish(pm, **edit))
+    state.set_notice("The report is published. Next: track the action items.")
+    st.rerun()
+
+st.subheader("Share link for the review meeting")
+st.caption("A read-only page anyone with the link can open during the review meeting. Revoke it at any time.")
+links = deps.repository().share_links(pm.id)
+for link in links:
+    if link.active:
+        st.code(views.share_url(deps.settings().public_url, link), language=None)
+        if st.button("Revoke this link", key=key(STEP, f"revoke-{link.token[:8]}")):
+            deps.repository().revoke_share_link(link.token, now=deps.now())
+            st.rerun()
+if not any(link.active for link in links) and st.button("Create share link", key=key(STEP, "share")):
+    deps.repository().create_share_link(pm.id, now=deps.now())
+    st.rerun()
+
+widgets.step_footer(STEP, pm)

@@ -1,0 +1,55 @@
+"""The one error vocabulary of the project; pages show these messages as they are.
+
+PostmortemError
+├── NotFoundError        a post-mortem, share link or file that does not exist
+├── StaleWriteError      a save based on an older version than the one stored
+├── InvalidInputError    input from a user, file or API that does not fit (names the field/line)
+├── GateBlockedError     an action that needs gates to pass while some fail
+└── StorageError         the database cannot be reached or refused the operation
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.models import PostMortem
+
+
+class PostmortemError(Exception):
+    """Base of every error the wizard reports to a user in plain words."""
+
+
+class NotFoundError(PostmortemError):
+    """Raised when a post-mortem, share link or file does not exist."""
+
+
+class StaleWriteError(PostmortemError):
+    """Raised when a save is based on an older version than the stored one."""
+
+    def __init__(self, pm_id: str, expected: int, actual: int) -> None:
+        super().__init__(
+            f"Someone else changed {pm_id} while you were editing (you had version {expected}, "
+            f"it is now version {actual}). Your change was not saved: reload to see their change, "
+            "then apply yours again."
+        )
+        self.pm_id = pm_id
+        self.expected = expected
+        self.actual = actual
+        self.attempted: PostMortem | None = None  # the refused version, so the caller can offer to re-apply it
+
+
+class InvalidInputError(PostmortemError):
+    """Raised when input does not fit; the message names the field, file or line and what was expected."""
+
+
+class GateBlockedError(PostmortemError):
+    """Raised when an action needs hard gates that fail."""
+
+    def __init__(self, message: str, failures: tuple[str, ...]) -> None:
+        super().__init__(message + "\n" + "\n".join(f"- {f}" for f in failures))
+        self.failures = failures
+
+
+class StorageError(PostmortemError):
+    """Raised when the database cannot be reached or refuses an operation."""

@@ -1,0 +1,424 @@
+"""The post-mortem domain model: frozen, fully typed dataclasses, times in UTC.
+
+A ``PostMortem`` is the aggregate: everything the wizard collects about one incident hangs off
+it and is saved together, with one ``version`` for optimistic concurrency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from enum import Enum
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+
+def _require_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("a time without a time zone is ambiguous: give it in UTC, e.g. 2026-03-14T14:02:17Z")
+    return value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_require_utc)]
+"""A timezone-aware datetime, normalised to UTC when read from outside."""
+
+
+class Severity(Enum):
+    """How bad the incident was, P1 (worst) to P4."""
+
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+    P4 = "P4"
+
+    @property
+    def meaning(self) -> str:
+        """Return the plain-words meaning shown next to the level."""
+        return {
+            "P1": "Critical: service down or data at risk for many users",
+            "P2": "Major: core feature degraded for many users",
+            "P3": "Minor: limited impact or a workaround exists",
+            "P4": "Low: little or no user impact",
+        }[self.value]
+
+    @property
+    def label(self) -> str:
+        """Return e.g. "P1 (Critical: ...)"."""
+        return f"{self.value} ({self.meaning})"
+
+
+class IncidentType(Enum):
+    """What kind of event the post-mortem is about."""
+
+    OUTAGE = "outage"
+    DEGRADATION = "degradation"
+    NEAR_MISS = "near miss"
+    RECURRING = "recurring"
+
+
+class Status(Enum):
+    """Where the post-mortem is in its life."""
+
+    DRAFT = "Draft"
+    IN_REVIEW = "In review"
+    PUBLISHED = "Published"
+    FOLLOW_UP = "Follow-up"
+    CLOSED = "Closed"
+
+
+class SourceKind(Enum):
+    """The kind of telemetry a source provides."""
+
+    LOGS = "logs"
+    METRICS = "metrics"
+    ALERTS = "alerts"
+    PAGING = "paging"
+    CHAT = "chat"
+
+    @property
+    def required(self) -> bool:
+        """Return True for the kinds every post-mortem must import or explain (logs, metrics, alerts)."""
+        return self in (SourceKind.LOGS, SourceKind.METRICS, SourceKind.ALERTS)
+
+
+class EventKind(Enum):
+    """Where a timeline event came from."""
+
+    LOG = "log"
+    METRIC = "metric"
+    ALERT = "alert"
+    PAGE = "page"
+    CHAT = "chat"
+    DEPLOY = "deploy"
+    MANUAL = "manual"
+
+
+class Milestone(Enum):
+    """The key moments of an incident, in the order they must happen."""
+
+    IMPACT_START = "impact_start"
+    DETECTED = "detected"
+    ACKNOWLEDGED = "acknowledged"
+    MITIGATED = "mitigated"
+    RESOLVED = "resolved"
+
+    @property
+    def label(self) -> str:
+        """Return the plain-words name of the milestone."""
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def optional(self) -> bool:
+        """Return True when the milestone may be marked "not applicable"."""
+        return self in (Milestone.ACKNOWLEDGED, Milestone.MITIGATED)
+
+
+class FactorCategory(Enum):
+    """The picklist of contributing-factor categories."""
+
+    MONITORING_GAP = "Monitoring gap"
+    TESTING_GAP = "Testing gap"
+    RUNBOOK_GAP = "Runbook gap"
+    CAPACITY_PLANNING = "Capacity planning"
+    CHANGE_MANAGEMENT = "Change management"
+    DEPENDENCY = "Dependency"
+    PROCESS = "Process"
+    OTHER = "Other"
+
+
+class Priority(Enum):
+    """Action-item priority."""
+
+    HIGH = "High"
+    MEDIUM = "Medium"
+    LOW = "Low"
+
+
+class ActionType(Enum):
+    """What an action item does about the incident."""
+
+    PREVENT = "prevent"
+    DETECT = "detect"
+    MITIGATE = "mitigate"
+    PROCESS = "process"
+
+
+class ActionStatus(Enum):
+    """Progress of an action item."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class Outcome(Enum):
+    """An action item's outcome recorded at the follow-up review."""
+
+    DONE = "done"
+    IN_PROGRESS = "in progress"
+    STALLED = "stalled"
+    DROPPED = "dropped"
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """A closed stretch of time in UTC."""
+
+    start: UtcDatetime
+    end: UtcDatetime
+
+    @property
+    def duration(self) -> timedelta:
+        """Return end minus start."""
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class SourceImport:
+    """One import of telemetry: what was read, from where, and what was rejected."""
+
+    kind: SourceKind
+    origin: str
+    imported_at: UtcDatetime
+    query: str = ""
+    covered: TimeWindow | None = None
+    records_read: int = 0
+    records_rejected: int = 0
+    rejected_reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DataGap:
+    """A stretch of the incident window a source could not cover, with the reason."""
+
+    source: SourceKind
+    reason: str
+    window: TimeWindow | None = None
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One row of the timeline: Time | Event | Source | Actor."""
+
+    id: str
+    time: UtcDatetime
+    event: str
+    source: str
+    actor: str = "-"
+    kind: EventKind = EventKind.MANUAL
+    milestone: Milestone | None = None
+    starred: bool = False
+    hidden: bool = False
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class MetricPoint:
+    """One sample of a metric series."""
+
+    time: UtcDatetime
+    value: float
+
+
+@dataclass(frozen=True)
+class MetricSeries:
+    """A metric over the incident window, from one query and label set."""
+
+    query: str
+    labels: tuple[tuple[str, str], ...] = ()
+    points: tuple[MetricPoint, ...] = ()
+
+
+@dataclass(frozen=True)
+class AlertInterval:
+    """An alert's firing interval."""
+
+    name: str
+    severity: str
+    start: UtcDatetime
+    end: UtcDatetime | None = None
+    labels: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ContributingFactor:
+    """A condition that made the incident possible or worse."""
+
+    id: str
+    category: FactorCategory
+    text: str
+    evidence_event_ids: tuple[str, ...] = ()
+    accepted_risk: bool = False
+    accepted_reason: str = ""
+
+
+@dataclass(frozen=True)
+class WhyChain:
+    """A five-whys chain: a question and the successive answers to "why?"."""
+
+    question: str
+    answers: tuple[str, ...] = ()
+    stop_reason: str = ""
+    factor_id: str = ""
+
+
+@dataclass(frozen=True)
+class SystemicIssue:
+    """An organisational or process gap behind the factors."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    """A specific, owned, dated improvement (AI-001, AI-002, …)."""
+
+    id: str
+    action: str
+    owner: str = ""
+    deadline: date | None = None
+    priority: Priority | None = None
+    type: ActionType = ActionType.PREVENT
+    factor_ids: tuple[str, ...] = ()
+    end_state: str = ""
+    ticket_url: str = ""
+    tracked_in_app: bool = False
+    status: ActionStatus = ActionStatus.OPEN
+    done_at: date | None = None
+    sponsor: str = ""
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    """One action item's outcome at the follow-up review."""
+
+    action_id: str
+    outcome: Outcome
+    worked: str = ""
+
+
+@dataclass(frozen=True)
+class FollowUpReview:
+    """The review held four weeks after publication."""
+
+    scheduled_for: date
+    held_on: date | None = None
+    outcomes: tuple[ItemOutcome, ...] = ()
+
+
+@dataclass(frozen=True)
+class Dismissal:
+    """A blameless-language finding the team dismissed, with why."""
+
+    field: str
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """The free-text sections of the report."""
+
+    summary: str = ""
+    impact: str = ""
+    root_cause: str = ""
+    went_well: str = ""
+    lessons: str = ""
+    prevention: str = ""
+
+
+@dataclass(frozen=True)
+class PostMortem:
+    """One incident's post-mortem: the aggregate saved as a whole, with a version."""
+
+    id: str
+    title: str
+    start: UtcDatetime
+    end: UtcDatetime
+    created_at: UtcDatetime
+    severity: Severity | None = None
+    type: IncidentType | None = None
+    services: tuple[str, ...] = ()
+    status: Status = Status.DRAFT
+    authors: tuple[str, ...] = ()
+    reviewers: tuple[str, ...] = ()
+    reviewed_at: date | None = None
+    published_at: UtcDatetime | None = None
+    version: int = 0
+    runbook: str = ""
+    imports: tuple[SourceImport, ...] = ()
+    gaps: tuple[DataGap, ...] = ()
+    events: tuple[TimelineEvent, ...] = ()
+    not_applicable: tuple[Milestone, ...] = ()
+    series: tuple[MetricSeries, ...] = ()
+    alerts: tuple[AlertInterval, ...] = ()
+    immediate_cause: str = ""
+    factors: tuple[ContributingFactor, ...] = ()
+    why_chains: tuple[WhyChain, ...] = ()
+    systemic_issues: tuple[SystemicIssue, ...] = ()
+    actions: tuple[ActionItem, ...] = ()
+    next_action_number: int = 1
+    report: Report = field(default_factory=Report)
+    dismissals: tuple[Dismissal, ...] = ()
+    weekly_review_issued_at: UtcDatetime | None = None
+    follow_up: FollowUpReview | None = None
+
+    @property
+    def window(self) -> TimeWindow:
+        """Return the incident window."""
+        return TimeWindow(self.start, self.end)
+
+    def milestone_time(self, milestone: Milestone) -> datetime | None:
+        """Return the time of the event marked with ``milestone``, or None."""
+        for event in self.events:
+            if event.milestone is milestone:
+                return event.time
+        return None
+
+    def action(self, action_id: str) -> ActionItem | None:
+        """Return the action item with ``action_id``, or None."""
+        return next((a for a in self.actions if a.id == action_id), None)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """Who changed what, and when."""
+
+    pm_id: str
+    at: UtcDatetime
+    actor: str
+    summary: str
+    version: int
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    """A read-only link to a post-mortem for the review meeting."""
+
+    token: str
+    pm_id: str
+    created_at: UtcDatetime
+    revoked_at: UtcDatetime | None = None
+
+    @property
+    def active(self) -> bool:
+        """Return True while the link has not been revoked."""
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The columns of a post-mortem that the home list shows, without loading the whole document."""
+
+    id: str
+    title: str
+    severity: Severity | None
+    status: Status
+    start: UtcDatetime
+    end: UtcDatetime
+    version: int
+    updated_at: UtcDatetime
+    published_at: UtcDatetime | None
+    overdue_actions: int

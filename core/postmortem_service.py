@@ -1,0 +1,275 @@
+"""Use cases of the wizard: create, edit step by step, publish. Pages and the CLI both call these."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from core import gates
+from core.errors import GateBlockedError, InvalidInputError, StaleWriteError
+from core.models import (
+    ActionItem,
+    DataGap,
+    Dismissal,
+    FollowUpReview,
+    IncidentType,
+    Milestone,
+    PostMortem,
+    Report,
+    Severity,
+    SourceImport,
+    SourceKind,
+    Status,
+    TimelineEvent,
+)
+from core.steps import Step
+from core.storage.repository import PostMortemRepository
+
+
+def make_id(start: datetime) -> str:
+    """Return the base id of a post-mortem from its incident start, e.g. PM-2026-03-14."""
+    return f"PM-{start:%Y-%m-%d}"
+
+
+def create(
+    *,
+    title: str,
+    start: datetime,
+    end: datetime,
+    severity: Severity | None = None,
+    services: Sequence[str] = (),
+    incident_type: IncidentType | None = IncidentType.OUTAGE,
+    actor: str,
+    now: datetime,
+    repo: PostMortemRepository,
+) -> PostMortem:
+    """Create and store a new post-mortem; the id comes from the start date (suffixed on clashes)."""
+    _check_window(start, end)
+    pm = PostMortem(
+        id=make_id(start),
+        title=title.strip(),
+        start=start,
+        end=end,
+        created_at=now,
+        severity=severity,
+        type=incident_type,
+        services=_clean(services),
+        authors=(actor,) if actor else (),
+    )
+    return repo.add(pm, actor=actor, now=now)
+
+
+def commit(
+    before: PostMortem, after: PostMortem, *, actor: str, now: datetime, repo: PostMortemRepository
+) -> PostMortem:
+    """Save ``after`` if it differs from ``before``; the audit entry names the fields changed."""
+    changed = changed_fields(before, after)
+    if not changed:
+        return before
+    try:
+        return repo.save(after, actor=actor, now=now, summary="changed " + ", ".join(changed))
+    except StaleWriteError as exc:
+        exc.attempted = after
+        raise
+
+
+def changed_fields(before: PostMortem, after: PostMortem) -> list[str]:
+    """Return the names of the fields that differ between two versions of a post-mortem."""
+    return [
+        f.name
+        for f in dataclasses.fields(PostMortem)
+        if f.name != "version" and getattr(before, f.name) != getattr(after, f.name)
+    ]
+
+
+def reapply(latest: PostMortem, base: PostMortem, mine: PostMortem) -> PostMortem:
+    """Return ``latest`` with the fields this user changed (``base`` → ``mine``) applied on top."""
+    changes = {name: getattr(mine, name) for name in changed_fields(base, mine)}
+    return dataclasses.replace(latest, **changes)
+
+
+def update_incident(
+    pm: PostMortem,
+    *,
+    title: str,
+    start: datetime,
+    end: datetime,
+    severity: Severity | None,
+    incident_type: IncidentType | None,
+    services: Sequence[str],
+    actor: str,
+    now: datetime,
+    repo: PostMortemRepository,
+) -> PostMortem:
+    """Save the incident details of step 1."""
+    _check_window(start, end)
+    after = dataclasses.replace(
+        pm, title=title.strip(), start=start, end=end, severity=severity, type=incident_type, services=_clean(services)
+    )
+    return commit(pm, after, actor=actor, now=now, repo=repo)
+
+
+def add_gap(
+    pm: PostMortem, *, source: SourceKind, reason: str, actor: str, now: datetime, repo: PostMortemRepository
+) -> PostMortem:
+    """Record that a source could not be had for the incident window, and why."""
+    if not reason.strip():
+        raise InvalidInputError("Say why the data is missing (e.g. \"logs are kept for 7 days only\").")
+    gap = DataGap(source=source, reason=reason.strip(), window=pm.window)
+    return commit(pm, dataclasses.replace(pm, gaps=(*pm.gaps, gap)), actor=actor, now=now, repo=repo)
+
+
+def remove_gap(pm: PostMortem, index: int, *, actor: str, now: datetime, repo: PostMortemRepository) -> PostMortem:
+    """Remove the data gap at ``index``."""
+    gaps = tuple(g for i, g in enumerate(pm.gaps) if i != index)
+    return commit(pm, dataclasses.replace(pm, gaps=gaps), actor=actor, now=now, repo=repo)
+
+
+def record_file(
+    pm: PostMortem,
+    *,
+    kind: SourceKind,
+    origin: str,
+    content: bytes,
+    actor: str,
+    now: datetime,
+    repo: PostMortemRepository,
+) -> PostMortem:
+    """Record an uploaded file as a source of ``kind`` (re-recording the same file replaces it)."""
+    if not content.strip():
+        raise InvalidInputError(f"{origin}: the file is empty.")
+    lines = content.count(b"\n") + (0 if content.endswith(b"\n") else 1)
+    record = SourceImport(kind=kind, origin=origin, imported_at=now, records_read=lines)
+    kept = tuple(i for i in pm.imports if not (i.kind is kind and i.origin == origin))
+    return commit(pm, dataclasses.replace(pm, imports=(*kept, record)), actor=actor, now=now, repo=repo)
+
+
+def set_runbook(pm: PostMortem, runbook: str, *, actor: str, now: datetime, repo: PostMortemRepository) -> PostMortem:
+    """Keep the runbook used during the response (a link or pasted text)."""
+    return commit(pm, dataclasses.replace(pm, runbook=runbook.strip()), actor=actor, now=now, repo=repo)
+
+
+def set_timeline(
+    pm: PostMortem,
+    events: Sequence[TimelineEvent],
+    *,
+    not_applicable: Sequence[Milestone],
+    actor: str,
+    now: datetime,
+    repo: PostMortemRepository,
+) -> PostMortem:
+    """Replace the timeline with ``events`` (kept ordered by time) and the not-applicable milestones."""
+    ordered = tuple(sorted(events, key=lambda e: (e.time, e.id)))
+    na = tuple(m for m in Milestone if m in not_applicable and m.optional)
+    return commit(pm, dataclasses.replace(pm, events=ordered, not_applicable=na), actor=actor, now=now, repo=repo)
+
+
+def next_event_id(pm: PostMortem, taken: Sequence[str] = ()) -> str:
+    """Return an event id not used in ``pm`` nor in ``taken``."""
+    used = {e.id for e in pm.events} | set(taken)
+    n = len(used) + 1
+    while f"E{n:03d}" in used:
+        n += 1
+    return f"E{n:03d}"
+
+
+def update_analysis(pm: PostMortem, analysis: PostMortem, *, actor: str, now: datetime,
+                    repo: PostMortemRepository) -> PostMortem:
+    """Save the factors step: immediate cause, factors, five whys and systemic issues from ``analysis``."""
+    after = dataclasses.replace(
+        pm,
+        immediate_cause=analysis.immediate_cause.strip(),
+        factors=analysis.factors,
+        why_chains=analysis.why_chains,
+        systemic_issues=analysis.systemic_issues,
+    )
+    return commit(pm, after, actor=actor, now=now, repo=repo)
+
+
+def set_actions(
+    pm: PostMortem, actions: Sequence[ActionItem], *, actor: str, now: datetime, repo: PostMortemRepository
+) -> PostMortem:
+    """Replace the action items; new items get the next AI-nnn id, ids are never reused."""
+    number = pm.next_action_number
+    kept: list[ActionItem] = []
+    for item in actions:
+        if not item.id:
+            item = dataclasses.replace(item, id=f"AI-{number:03d}")
+            number += 1
+        kept.append(item)
+    after = dataclasses.replace(pm, actions=tuple(kept), next_action_number=number)
+    return commit(pm, after, actor=actor, now=now, repo=repo)
+
+
+def update_report(
+    pm: PostMortem,
+    report: Report,
+    *,
+    reviewers: Sequence[str],
+    reviewed_at: date | None,
+    actor: str,
+    now: datetime,
+    repo: PostMortemRepository,
+) -> PostMortem:
+    """Save the report's text sections and its review sign-off."""
+    after = dataclasses.replace(pm, report=report, reviewers=_clean(reviewers), reviewed_at=reviewed_at)
+    if after.status is Status.DRAFT and (after.reviewers or after.reviewed_at):
+        after = dataclasses.replace(after, status=Status.IN_REVIEW)
+    return commit(pm, after, actor=actor, now=now, repo=repo)
+
+
+def dismiss_finding(
+    pm: PostMortem, *, field: str, text: str, reason: str, actor: str, now: datetime, repo: PostMortemRepository
+) -> PostMortem:
+    """Dismiss a blameless-language finding with a reason (kept in the document and the audit trail)."""
+    if not reason.strip():
+        raise InvalidInputError("Say why this wording is acceptable before dismissing the finding.")
+    dismissal = Dismissal(field=field, text=text, reason=reason.strip())
+    return commit(pm, dataclasses.replace(pm, dismissals=(*pm.dismissals, dismissal)), actor=actor, now=now,
+                  repo=repo)
+
+
+def publish(pm: PostMortem, *, actor: str, now: datetime, repo: PostMortemRepository) -> PostMortem:
+    """Publish the report; every hard gate of steps 1–6 must pass."""
+    failures = tuple(
+        f"{r.gate.step.label}: {r.message}"
+        for step in Step
+        if step is not Step.TRACK
+        for r in gates.failed_gates(pm, step, now=now)
+    )
+    if failures:
+        raise GateBlockedError("The report cannot be published yet:", failures)
+    follow_up = pm.follow_up or FollowUpReview(scheduled_for=(now + timedelta(weeks=4)).date())
+    after = dataclasses.replace(pm, status=Status.PUBLISHED, published_at=now, follow_up=follow_up)
+    return repo.save(after, actor=actor, now=now, summary="published the report")
+
+
+def update_tracking(
+    pm: PostMortem,
+    actions: Sequence[ActionItem],
+    *,
+    weekly_review_issued_at: datetime | None,
+    follow_up: FollowUpReview | None,
+    actor: str,
+    now: datetime,
+    repo: PostMortemRepository,
+) -> PostMortem:
+    """Save tickets, the weekly-review reminder and the follow-up review."""
+    after = dataclasses.replace(
+        pm, actions=tuple(actions), weekly_review_issued_at=weekly_review_issued_at, follow_up=follow_up
+    )
+    return commit(pm, after, actor=actor, now=now, repo=repo)
+
+
+def _check_window(start: datetime, end: datetime) -> None:
+    if start.tzinfo is None or end.tzinfo is None:
+        raise InvalidInputError("Give the incident start and end with a time zone (they are stored in UTC).")
+
+
+def _clean(values: Sequence[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for value in values:
+        if value.strip():
+            seen.setdefault(value.strip(), None)
+    return tuple(seen)

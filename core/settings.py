@@ -1,0 +1,44 @@
+"""One typed configuration, built once at the edge (environment, CLI flags or Streamlit secrets)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from core.errors import InvalidInputError
+
+DEFAULT_DATABASE_URL = "sqlite:///data/postmortems.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings the wizard runs with; secrets (API tokens) never reach the database or an export."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    public_url: str = "http://127.0.0.1:8501"
+    seed_demo: bool = True
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, object]) -> Settings:
+        """Build settings from environment-like keys (DATABASE_URL, PUBLIC_URL, SEED_DEMO)."""
+        url = _text(mapping, "DATABASE_URL", DEFAULT_DATABASE_URL)
+        if "://" not in url:
+            raise InvalidInputError(
+                f"DATABASE_URL {url!r} is not a database URL: expected e.g. sqlite:///data/postmortems.db or "
+                "postgresql+psycopg://user@host/db"
+            )
+        seed = _text(mapping, "SEED_DEMO", "1").lower()
+        if seed not in {"0", "1", "true", "false", "yes", "no"}:
+            raise InvalidInputError(f"SEED_DEMO must be 1/0, true/false or yes/no, not {seed!r}")
+        return cls(
+            database_url=url,
+            public_url=_text(mapping, "PUBLIC_URL", "http://127.0.0.1:8501").rstrip("/"),
+            seed_demo=seed in {"1", "true", "yes"},
+        )
+
+
+def _text(mapping: Mapping[str, object], key: str, default: str) -> str:
+    value = mapping.get(key, default)
+    if not isinstance(value, str):
+        raise InvalidInputError(f"setting {key} must be text, got {type(value).__name__}")
+    return value.strip() or default

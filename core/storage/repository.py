@@ -1,0 +1,250 @@
+"""The post-mortem repository: a protocol, the SQL implementation and the version check."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Protocol
+
+from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+
+from core.errors import NotFoundError, StaleWriteError, StorageError
+from core.export import document
+from core.models import ActionStatus, AuditEntry, PostMortem, Severity, ShareLink, Status, Summary
+from core.storage import tables
+
+
+class PostMortemRepository(Protocol):
+    """Where post-mortems live; every save checks the version it was based on."""
+
+    def get(self, pm_id: str) -> PostMortem:
+        """Return the stored post-mortem or raise NotFoundError."""
+        ...
+
+    def version_of(self, pm_id: str) -> int:
+        """Return the stored version of ``pm_id`` or raise NotFoundError."""
+        ...
+
+    def add(self, pm: PostMortem, *, actor: str, now: datetime) -> PostMortem:
+        """Store a new post-mortem, choosing a free id from ``pm.id`` (``-2``, ``-3`` suffixes)."""
+        ...
+
+    def save(self, pm: PostMortem, *, actor: str, now: datetime, summary: str) -> PostMortem:
+        """Store ``pm`` if the stored version is still ``pm.version``; return it with the new version."""
+        ...
+
+    def list_summaries(self, *, today: date) -> list[Summary]:
+        """Return every post-mortem's summary, newest incident first."""
+        ...
+
+    def audit(self, pm_id: str) -> list[AuditEntry]:
+        """Return the audit trail of ``pm_id``, newest first."""
+        ...
+
+    def create_share_link(self, pm_id: str, *, now: datetime) -> ShareLink:
+        """Create a new unguessable read-only link token."""
+        ...
+
+    def share_links(self, pm_id: str) -> list[ShareLink]:
+        """Return the share links of ``pm_id``, newest first."""
+        ...
+
+    def revoke_share_link(self, token: str, *, now: datetime) -> None:
+        """Revoke a share link."""
+        ...
+
+    def resolve_share_link(self, token: str) -> ShareLink | None:
+        """Return the active link with ``token``, or None when unknown or revoked."""
+        ...
+
+
+class SqlPostMortemRepository:
+    """The repository on SQLAlchemy Core: SQLite or PostgreSQL."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        try:
+            with self._engine.begin() as connection:
+                yield connection
+        except OperationalError as exc:
+            raise StorageError(
+                "The database cannot be reached right now. Check that it is running and try again "
+                f"(details: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc})."
+            ) from exc
+        except IntegrityError:
+            raise
+        except SQLAlchemyError as exc:
+            raise StorageError(f"The database refused the operation: {exc}") from exc
+
+    def get(self, pm_id: str) -> PostMortem:
+        """Return the stored post-mortem or raise NotFoundError."""
+        with self._transaction() as conn:
+            row = conn.execute(
+                select(tables.postmortems.c.document, tables.postmortems.c.version).where(
+                    tables.postmortems.c.id == pm_id
+                )
+            ).first()
+        if row is None:
+            raise NotFoundError(f"There is no post-mortem {pm_id!r}. Pick one from the list on the home page.")
+        pm = document.loads(row.document, origin=f"stored post-mortem {pm_id}")
+        return _with_version(pm, row.version)
+
+    def version_of(self, pm_id: str) -> int:
+        """Return the stored version of ``pm_id`` or raise NotFoundError."""
+        with self._transaction() as conn:
+            version = conn.execute(
+                select(tables.postmortems.c.version).where(tables.postmortems.c.id == pm_id)
+            ).scalar()
+        if version is None:
+            raise NotFoundError(f"There is no post-mortem {pm_id!r}.")
+        return int(version)
+
+    def add(self, pm: PostMortem, *, actor: str, now: datetime) -> PostMortem:
+        """Store a new post-mortem, choosing a free id from ``pm.id`` (``-2``, ``-3`` suffixes)."""
+        base = pm.id
+        for attempt in range(1, 1000):
+            candidate = base if attempt == 1 else f"{base}-{attempt}"
+            stored = _with_version(_with_id(pm, candidate), 1)
+            try:
+                with self._transaction() as conn:
+                    exists = conn.execute(
+                        select(func.count()).where(tables.postmortems.c.id == candidate)
+                    ).scalar_one()
+                    if exists:
+                        continue
+                    conn.execute(insert(tables.postmortems).values(**_row(stored, now=now)))
+                    _audit(conn, stored, actor=actor, now=now, summary="created the post-mortem")
+                return stored
+            except IntegrityError:
+                continue  # another writer took this id between our check and insert
+        raise StorageError(f"Could not find a free id for {base}")
+
+    def save(self, pm: PostMortem, *, actor: str, now: datetime, summary: str) -> PostMortem:
+        """Store ``pm`` if the stored version is still ``pm.version``; return it with the new version."""
+        stored = _with_version(pm, pm.version + 1)
+        with self._transaction() as conn:
+            result = conn.execute(
+                update(tables.postmortems)
+                .where(tables.postmortems.c.id == pm.id, tables.postmortems.c.version == pm.version)
+                .values(**_row(stored, now=now, created=False))
+            )
+            if result.rowcount != 1:
+                actual = conn.execute(
+                    select(tables.postmortems.c.version).where(tables.postmortems.c.id == pm.id)
+                ).scalar()
+                if actual is None:
+                    raise NotFoundError(f"The post-mortem {pm.id!r} no longer exists.")
+                raise StaleWriteError(pm.id, pm.version, int(actual))
+            _audit(conn, stored, actor=actor, now=now, summary=summary)
+        return stored
+
+    def list_summaries(self, *, today: date) -> list[Summary]:
+        """Return every post-mortem's summary, newest incident first."""
+        t = tables.postmortems
+        with self._transaction() as conn:
+            rows = conn.execute(
+                select(
+                    t.c.id, t.c.title, t.c.severity, t.c.status, t.c.incident_start, t.c.incident_end,
+                    t.c.version, t.c.updated_at, t.c.published_at, t.c.open_deadlines,
+                ).order_by(t.c.incident_start.desc(), t.c.id.desc())
+            ).all()
+        return [
+            Summary(
+                id=r.id,
+                title=r.title,
+                severity=Severity(r.severity) if r.severity else None,
+                status=Status(r.status),
+                start=r.incident_start,
+                end=r.incident_end,
+                version=r.version,
+                updated_at=r.updated_at,
+                published_at=r.published_at,
+                overdue_actions=sum(
+                    1 for d in r.open_deadlines.split(",") if d and date.fromisoformat(d) < today
+                ),
+            )
+            for r in rows
+        ]
+
+    def audit(self, pm_id: str) -> list[AuditEntry]:
+        """Return the audit trail of ``pm_id``, newest first."""
+        a = tables.audit_entries
+        with self._transaction() as conn:
+            rows = conn.execute(select(a).where(a.c.pm_id == pm_id).order_by(a.c.id.desc())).all()
+        return [AuditEntry(r.pm_id, r.at, r.actor, r.summary, r.version) for r in rows]
+
+    def create_share_link(self, pm_id: str, *, now: datetime) -> ShareLink:
+        """Create a new unguessable read-only link token (256 bits from the OS's CSPRNG)."""
+        link = ShareLink(token=secrets.token_urlsafe(32), pm_id=pm_id, created_at=now)
+        with self._transaction() as conn:
+            conn.execute(insert(tables.share_links).values(token=link.token, pm_id=pm_id, created_at=now))
+        return link
+
+    def share_links(self, pm_id: str) -> list[ShareLink]:
+        """Return the share links of ``pm_id``, newest first."""
+        s = tables.share_links
+        with self._transaction() as conn:
+            rows = conn.execute(select(s).where(s.c.pm_id == pm_id).order_by(s.c.created_at.desc())).all()
+        return [ShareLink(r.token, r.pm_id, r.created_at, r.revoked_at) for r in rows]
+
+    def revoke_share_link(self, token: str, *, now: datetime) -> None:
+        """Revoke a share link."""
+        s = tables.share_links
+        with self._transaction() as conn:
+            conn.execute(update(s).where(s.c.token == token, s.c.revoked_at.is_(None)).values(revoked_at=now))
+
+    def resolve_share_link(self, token: str) -> ShareLink | None:
+        """Return the active link with ``token``, or None when unknown or revoked."""
+        s = tables.share_links
+        with self._transaction() as conn:
+            rows = conn.execute(select(s).where(s.c.revoked_at.is_(None))).all()
+        # compare every active token in constant time, so response time does not leak a prefix match
+        found = None
+        for r in rows:
+            if secrets.compare_digest(r.token.encode(), token.encode()):
+                found = ShareLink(r.token, r.pm_id, r.created_at, r.revoked_at)
+        return found
+
+
+def _with_version(pm: PostMortem, version: int) -> PostMortem:
+    return replace(pm, version=version)
+
+
+def _with_id(pm: PostMortem, pm_id: str) -> PostMortem:
+    return replace(pm, id=pm_id)
+
+
+def _row(pm: PostMortem, *, now: datetime, created: bool = True) -> dict[str, object]:
+    row: dict[str, object] = {
+        "title": pm.title,
+        "severity": pm.severity.value if pm.severity else None,
+        "status": pm.status.value,
+        "incident_start": pm.start,
+        "incident_end": pm.end,
+        "published_at": pm.published_at,
+        "open_deadlines": ",".join(
+            a.deadline.isoformat()
+            for a in pm.actions
+            if a.deadline and a.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+        ),
+        "version": pm.version,
+        "updated_at": now,
+        "document": document.dumps(pm),
+    }
+    if created:
+        row["id"] = pm.id
+        row["created_at"] = pm.created_at
+    return row
+
+
+def _audit(conn: Connection, pm: PostMortem, *, actor: str, now: datetime, summary: str) -> None:
+    conn.execute(
+        insert(tables.audit_entries).values(pm_id=pm.id, at=now, actor=actor, summary=summary, version=pm.version)
+    )

@@ -1,0 +1,1 @@
+"""Streamlit-only glue between the pages and ``core``: session state, wiring and shared widgets."""

@@ -1,0 +1,158 @@
+"""The only module touching ``st.session_state``: the post-mortem in use, widget keys, conflicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core import postmortem_service
+from core.errors import NotFoundError
+from core.models import PostMortem
+from core.steps import Step
+from ui import deps
+
+_PM = "pm"
+_GENERATION = "generation"
+_CONFLICT = "conflict"
+_ACTOR = "actor"
+_NOTICE = "notice"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A change of this session that was refused because someone else saved first."""
+
+    base: PostMortem
+    mine: PostMortem
+
+
+def init() -> None:
+    """Set up this browser session's state (called once per run by the router)."""
+    st.session_state.setdefault(_PM, None)
+    st.session_state.setdefault(_GENERATION, 0)
+    st.session_state.setdefault(_CONFLICT, None)
+    st.session_state.setdefault(_ACTOR, "")
+    st.session_state.setdefault(_NOTICE, None)
+
+
+def sync_with_url() -> str | None:
+    """Load the post-mortem named by ``?pm=`` (or keep the session's one in the URL); return a problem."""
+    wanted = st.query_params.get("pm")
+    current: PostMortem | None = st.session_state[_PM]
+    if wanted and (current is None or current.id != wanted):
+        try:
+            _set_pm(deps.repository().get(wanted))
+        except NotFoundError as exc:
+            st.session_state[_PM] = None
+            return str(exc)
+    elif not wanted and current is not None:
+        st.query_params["pm"] = current.id
+    return None
+
+
+def postmortem() -> PostMortem | None:
+    """Return the post-mortem this session works on, or None."""
+    pm: PostMortem | None = st.session_state[_PM]
+    return pm
+
+
+def open_postmortem(pm: PostMortem) -> None:
+    """Switch this session to ``pm`` (fresh widgets) and name it in the URL."""
+    _set_pm(pm)
+    st.query_params["pm"] = pm.id
+
+
+def close_postmortem() -> None:
+    """Forget the post-mortem in use (back to the list)."""
+    st.session_state[_PM] = None
+    st.session_state[_CONFLICT] = None
+    st.query_params.pop("pm", None)
+
+
+def save(pm: PostMortem) -> None:
+    """Keep ``pm`` (just saved by a core call) as this session's current version."""
+    st.session_state[_PM] = pm
+
+
+def reload() -> PostMortem:
+    """Load the stored version, drop unsaved widget values and any conflict."""
+    current = postmortem()
+    assert current is not None
+    pm = deps.repository().get(current.id)
+    _set_pm(pm)
+    return pm
+
+
+def widget_key(step: Step | str, field: str) -> str:
+    """Return a widget key unique to the step, field, post-mortem and its load generation."""
+    pm = postmortem()
+    name = step.value if isinstance(step, Step) else step
+    return f"{name}.{field}.{pm.id if pm else '-'}.{st.session_state[_GENERATION]}"
+
+
+def refresh_widgets() -> None:
+    """Make every widget start again from the stored values (after a reload or merge)."""
+    st.session_state[_GENERATION] += 1
+
+
+def stored_version_is_newer() -> bool:
+    """Return True when someone else saved a newer version of the post-mortem in use."""
+    pm = postmortem()
+    if pm is None:
+        return False
+    try:
+        return deps.repository().version_of(pm.id) > pm.version
+    except NotFoundError:
+        return False
+
+
+def conflict() -> Conflict | None:
+    """Return the refused change waiting for the user's decision, or None."""
+    value: Conflict | None = st.session_state[_CONFLICT]
+    return value
+
+
+def set_conflict(base: PostMortem, mine: PostMortem) -> None:
+    """Remember a refused change so the user can re-apply or discard it."""
+    st.session_state[_CONFLICT] = Conflict(base, mine)
+
+
+def resolve_conflict(*, keep_mine: bool) -> None:
+    """Re-apply the refused change on the newest version, or drop it; then refresh the widgets."""
+    pending = conflict()
+    st.session_state[_CONFLICT] = None
+    latest = reload()
+    if keep_mine and pending is not None:
+        merged = postmortem_service.reapply(latest, pending.base, pending.mine)
+        saved = postmortem_service.commit(latest, merged, actor=actor(), now=deps.now(), repo=deps.repository())
+        st.session_state[_PM] = saved
+
+
+def actor() -> str:
+    """Return who is editing (the name typed in the sidebar, or "anonymous")."""
+    name: str = st.session_state[_ACTOR]
+    return name.strip() or "anonymous"
+
+
+def set_actor(name: str) -> None:
+    """Remember who is editing in this session."""
+    st.session_state[_ACTOR] = name
+
+
+def notice() -> str | None:
+    """Return and clear a one-time message for the next run (e.g. "Post-mortem created")."""
+    value: str | None = st.session_state[_NOTICE]
+    st.session_state[_NOTICE] = None
+    return value
+
+
+def set_notice(message: str) -> None:
+    """Show ``message`` once on the next run."""
+    st.session_state[_NOTICE] = message
+
+
+def _set_pm(pm: PostMortem) -> None:
+    st.session_state[_PM] = pm
+    st.session_state[_CONFLICT] = None
+    st.session_state[_GENERATION] += 1

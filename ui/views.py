@@ -1,0 +1,81 @@
+"""Small screen helpers shared by the pages: UTC conversion of widget values, list rows, badges."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from core import report_text
+from core.models import PostMortem, ShareLink, Summary
+from core.steps import Step
+
+FIRST_STEP = Step.INCIDENT
+
+
+def as_utc(value: datetime | None) -> datetime:
+    """Return a widget's naive datetime as UTC (every time input in the app is labelled UTC)."""
+    if value is None:
+        raise ValueError("no time given")
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def naive_utc(value: datetime) -> datetime:
+    """Return a UTC datetime without zone, as Streamlit's date/time inputs expect."""
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def keep_seconds(original: datetime, edited: datetime) -> datetime:
+    """Return ``original`` when the widget only dropped its seconds, otherwise the edited time."""
+    return original if original.replace(second=0, microsecond=0) == edited else edited
+
+
+def split_list(text: str) -> list[str]:
+    """Split comma-separated input into clean items."""
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+_CLOCK_COLOURS = {"on-time": "green", "due": "blue", "late": "orange", "stale": "red"}
+
+
+def summary_row(s: Summary, *, now: datetime) -> None:
+    """Draw one post-mortem of the home list with status, severity, date, 48-hour clock and overdue badge."""
+    with st.container(border=True):
+        left, middle, right = st.columns([5, 3, 3])
+        left.page_link(
+            f"app_pages/{FIRST_STEP.value}.py", label=f"**{s.id}** — {s.title or 'Untitled'}",
+            icon=":material/description:", query_params={"pm": s.id},
+        )
+        severity = s.severity.value if s.severity else "no severity"
+        middle.markdown(f":gray-badge[{severity}] :blue-badge[{s.status.value}]  \n{s.start:%Y-%m-%d %H:%M} UTC")
+        state, words = report_text.publication_clock(s.end, s.published_at, now)
+        badges = f":{_CLOCK_COLOURS[state]}-badge[{words}]"
+        if s.overdue_actions:
+            badges += f" :red-badge[{s.overdue_actions} overdue action item(s)]"
+        right.markdown(badges)
+
+
+def duration(pm: PostMortem) -> str:
+    """Return the incident's duration in words."""
+    return report_text.format_duration(pm.end - pm.start)
+
+
+REPORT_SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("summary", "Summary", "Symptom and magnitude, the mechanism, how service was restored, whether data was lost."),
+    ("impact", "Impact", "Numbers: failed requests, customers affected, minutes of downtime, revenue."),
+    ("root_cause", "Root cause", "A short technical narrative of the mechanism."),
+    ("went_well", "What went well", "Detection speed, mitigation speed, communication…"),
+    ("lessons", "Lessons learned", "General takeaways, written about systems and processes."),
+    ("prevention", "Prevention", "How the action items prevent a recurrence (optional: defaults to the items)."),
+)
+
+
+def share_url(public_url: str, link: ShareLink) -> str:
+    """Return the full read-only link of ``link``."""
+    return f"{public_url}/view?pm={link.pm_id}&token={link.token}"
+
+
+def large_type() -> None:
+    """Enlarge the text of the page for a shared screen in a meeting."""
+    st.html("<style>.stMainBlockContainer p, .stMainBlockContainer li, .stMainBlockContainer td "
+            "{font-size: 1.15rem;}</style>")

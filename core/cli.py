@@ -26,7 +26,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_mapping({**os.environ, **({"DATABASE_URL": args.db} if args.db else {})})
         repo = engine.open_repository(settings.database_url)
-        result: int = args.handler(args, repo)
+        try:
+            result: int = args.handler(args, repo)
+        finally:
+            repo.close()
         return result
     except PostmortemError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -114,6 +117,16 @@ def _load(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
     return 0
 
 
+def _migrate(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
+    # opening the repository already brought the schema to the newest revision
+    if args.seed_demo:
+        seeded = demo.seed_if_empty(now=_now(), repo=repo)
+        if seeded is not None:
+            print(f"seeded the demo incident {seeded.id}", file=sys.stderr)
+    print("database ready", file=sys.stderr)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="postmortem", description="Postmortem Wizard from the command line.")
     parser.add_argument("--db", help="database URL (default: DATABASE_URL or sqlite:///data/postmortems.db)")
@@ -145,6 +158,10 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load", help="store a JSON document as a new post-mortem; prints its id")
     p.add_argument("file", help="JSON document, or - for standard input")
     p.set_defaults(handler=_load)
+
+    p = sub.add_parser("migrate", help="create or upgrade the database schema")
+    p.add_argument("--seed-demo", action="store_true", help="load the demo incident when the database is empty")
+    p.set_defaults(handler=_migrate)
     return parser
 
 

@@ -69,3 +69,8 @@ def _describe(exc: ValidationError) -> str:
         problems.append(f"field {where}: {err['msg']}")
     more = exc.error_count() - len(problems)
     return "; ".join(problems) + (f"; and {more} more problem(s)" if more > 0 else "")
+
+
+if __name__ == "__main__":
+    # python -m core.export.document > docs/document.schema.json
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))  # noqa: T201

@@ -68,6 +68,10 @@ class SqlPostMortemRepository:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
+    def close(self) -> None:
+        """Close the database connections held by this repository."""
+        self._engine.dispose()
+
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
         try:

@@ -1,0 +1,68 @@
+"""Shared fixtures: repositories on SQLite and on the machine's PostgreSQL, and an app database."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from core.storage import engine as storage_engine
+from core.storage import tables
+from core.storage.repository import SqlPostMortemRepository
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh schema in the machine's PostgreSQL for this test session; unreachable means failure, not skip."""
+    schema = f"pmw_test_{uuid.uuid4().hex[:10]}"
+    admin = storage_engine.create(POSTGRES_URL)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # noqa: BLE001 (turned into a test failure with the reason)
+        pytest.fail(
+            f"PostgreSQL at {POSTGRES_URL} is required by the storage tests and is not reachable: {exc}",
+            pytrace=False,
+        )
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database URL: a SQLite file, then the PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'postmortems.db'}"
+        return
+    url: str = request.getfixturevalue("postgres_url")
+    engine = storage_engine.create(url)
+    storage_engine.migrate(engine)
+    with engine.begin() as conn:
+        for table in reversed(tables.metadata.sorted_tables):
+            conn.execute(table.delete())
+    engine.dispose()
+    yield url
+
+
+@pytest.fixture
+def repo(database_url: str) -> Iterator[SqlPostMortemRepository]:
+    """A repository on each database in turn."""
+    repository = storage_engine.open_repository(database_url)
+    yield repository
+    repository.close()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A SQLite database file URL in the test's temporary folder."""
+    return f"sqlite:///{tmp_path / 'app.db'}"

@@ -1,0 +1,291 @@
+"""The wizard in Streamlit's AppTest: every page renders, Next step follows the gates, edits are saved."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import demo
+from core.models import Milestone
+from core.steps import Step
+from core.storage import engine
+from tests.factories import EVENTS, NOW, at, complete_postmortem, make_event, make_postmortem
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = ["home", *(s.value for s in Step)]
+
+
+@pytest.fixture
+def app_db(monkeypatch, sqlite_url):
+    """Point the app at an empty database; returns a repository on it."""
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("SEED_DEMO", "0")
+    repository = engine.open_repository(sqlite_url)
+    yield repository
+    repository.close()
+
+
+def open_app(pm_id: str | None = None, page: str | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=30)
+    if pm_id:
+        app.query_params["pm"] = pm_id
+    app.run()
+    if page and page != "home":
+        app.switch_page(f"app_pages/{page}.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def next_button(app: AppTest):
+    return next(b for b in app.button if b.label.startswith("Next step"))
+
+
+def errors(app: AppTest) -> str:
+    return "\n".join(e.value for e in app.error)
+
+
+def by_label(elements, label: str):
+    return next(e for e in elements if e.label.startswith(label))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_a_postmortem(app_db, page):
+    app = open_app(page=page)
+    if page != "home":
+        assert "No post-mortem is open" in app.info[0].value
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_for_a_new_empty_postmortem(app_db, page):
+    pm = app_db.add(make_postmortem(title="", services=(), severity=None, type=None), actor="t", now=NOW)
+    app = open_app(pm.id, page)
+    if page != "home":
+        assert app.title[0].value == Step(page).label
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_for_the_demo_postmortem(app_db, page):
+    seeded = demo.seed_if_empty(now=NOW, repo=app_db)
+    assert seeded is not None
+    app = open_app(seeded.id, page)
+    if page not in ("home", "track"):
+        assert not next_button(app).disabled, errors(app)
+
+
+def test_home_lists_the_demo_and_creates_a_new_postmortem(app_db):
+    demo.seed_if_empty(now=NOW, repo=app_db)
+    app = open_app()
+    assert any("Checkout" in str(e.proto) for e in app.get("page_link"))
+    by_label(app.text_input, "Incident title").input("Search returns stale results")
+    by_label(app.text_input, "Affected services").input("search, indexer")
+    app.button[0].click().run()
+    assert not app.exception
+    created = [s for s in app_db.list_summaries(today=NOW.date()) if s.title == "Search returns stale results"]
+    assert len(created) == 1 and app.query_params["pm"] == created[0].id
+    assert app_db.get(created[0].id).services == ("search", "indexer")
+
+
+# --- step 1: incident -----------------------------------------------------------------------------
+
+
+def test_incident_details_block_next_until_services_are_given(app_db):
+    pm = app_db.add(make_postmortem(services=()), actor="t", now=NOW)
+    app = open_app(pm.id, "incident")
+    assert next_button(app).disabled
+    assert "at least one affected service" in errors(app)
+    by_label(app.text_input, "Affected services").input("checkout, payments-db").run()
+    assert not next_button(app).disabled
+    assert app_db.get(pm.id).services == ("checkout", "payments-db")
+
+
+def test_incident_window_blocks_next_while_end_is_before_start(app_db):
+    pm = app_db.add(make_postmortem(), actor="t", now=NOW)
+    app = open_app(pm.id, "incident")
+    assert not next_button(app).disabled
+    by_label(app.datetime_input, "End (UTC)").set_value(datetime(2026, 3, 14, 13, 0)).run()
+    assert next_button(app).disabled and "end must be after its start" in errors(app)
+    by_label(app.datetime_input, "End (UTC)").set_value(datetime(2026, 3, 14, 16, 0)).run()
+    assert not next_button(app).disabled
+    assert app_db.get(pm.id).end == datetime.fromisoformat("2026-03-14T16:00:00+00:00")
+
+
+# --- step 2: gather -------------------------------------------------------------------------------
+
+
+def test_gather_sources_blocks_next_until_each_required_source_is_imported_or_explained(app_db):
+    pm = app_db.add(make_postmortem(), actor="t", now=NOW)
+    app = open_app(pm.id, "gather")
+    assert next_button(app).disabled and "No logs, metrics and alerts" in errors(app)
+    for kind, reason in (("Logs", "rotated after 7 days"), ("Metrics", "no Prometheus then"),
+                         ("Alerts", "Alertmanager forgot")):
+        by_label(app.selectbox, "Missing source").select(next(o for o in by_label(app.selectbox, "Missing source")
+                                                              .options if o == kind))
+        by_label(app.text_input, "Why it cannot be had").input(reason)
+        by_label(app.button, "Record gap").click().run()
+    assert not next_button(app).disabled
+    assert [g.reason for g in app_db.get(pm.id).gaps] == ["rotated after 7 days", "no Prometheus then",
+                                                          "Alertmanager forgot"]
+
+
+def test_a_file_added_in_gather_is_recorded(app_db):
+    pm = app_db.add(make_postmortem(), actor="t", now=NOW)
+    app = open_app(pm.id, "gather")
+    app.file_uploader[0].set_value(("nginx.log", b"line 1\nline 2\nline 3\n", "text/plain"))
+    by_label(app.button, "Add file").click().run()
+    imported = app_db.get(pm.id).imports
+    assert [(i.origin, i.records_read) for i in imported] == [("nginx.log", 3)]
+
+
+# --- step 3: timeline -----------------------------------------------------------------------------
+
+
+def edit_table(app: AppTest, index: int = 0, *, edited=None, added=None, deleted=None) -> None:
+    key = app.data_editor[index].key
+    app.session_state[key] = {"edited_rows": edited or {}, "added_rows": added or [], "deleted_rows": deleted or []}
+    app.run()
+    assert not app.exception, app.exception
+
+
+def gathered(**overrides):
+    return complete_postmortem(**overrides)
+
+
+def test_timeline_milestones_block_next_until_marked(app_db):
+    events = tuple(dataclasses.replace(e, milestone=None) if e.milestone is Milestone.DETECTED else e for e in EVENTS)
+    pm = app_db.add(gathered(events=events), actor="t", now=NOW)
+    app = open_app(pm.id, "timeline")
+    assert next_button(app).disabled and "detected" in errors(app)
+    edit_table(app, edited={"1": {"milestone": "detected"}})
+    assert not next_button(app).disabled
+    assert app_db.get(pm.id).milestone_time(Milestone.DETECTED) == at(14, 4, 30)
+
+
+def test_timeline_order_blocks_next_until_the_times_agree(app_db):
+    pm = app_db.add(gathered(), actor="t", now=NOW)
+    app = open_app(pm.id, "timeline")
+    assert not next_button(app).disabled
+    edit_table(app, edited={"3": {"time": "2026-03-14T14:01:00Z"}})
+    assert next_button(app).disabled and "Milestones in order" in errors(app)
+    row = next(n for n, e in enumerate(app_db.get(pm.id).events) if e.milestone is Milestone.ACKNOWLEDGED)
+    edit_table(app, edited={str(row): {"time": "2026-03-14T14:07:00Z"}})
+    assert not next_button(app).disabled
+
+
+def test_timeline_attribution_blocks_next_until_every_event_has_a_source(app_db):
+    events = (*EVENTS, make_event("E099", at(14, 10), "Pods restarted", source=""))
+    pm = app_db.add(gathered(events=events), actor="t", now=NOW)
+    app = open_app(pm.id, "timeline")
+    assert next_button(app).disabled and "lack an event text, source or actor" in errors(app)
+    row = next(n for n, e in enumerate(app_db.get(pm.id).events) if e.id == "E099")
+    edit_table(app, edited={str(row): {"source": "kubectl"}})
+    assert not next_button(app).disabled
+
+
+def test_a_new_timeline_row_is_saved_in_order_and_a_bad_time_is_refused_without_losing_rows(app_db):
+    pm = app_db.add(gathered(), actor="t", now=NOW)
+    app = open_app(pm.id, "timeline")
+    edit_table(app, added=[{"time": "2026-03-14T14:20:00Z", "event": "Pool size raised to 40", "source": "kubectl",
+                            "actor": "@alice"}])
+    events = app_db.get(pm.id).events
+    assert len(events) == 7 and events[4].event == "Pool size raised to 40"
+    edit_table(app, added=[{"event": "No time given", "source": "chat"}])
+    assert "the time is missing" in errors(app)
+    assert len(app_db.get(pm.id).events) == 7
+
+
+def test_a_later_step_opened_by_link_is_read_only_and_points_back(app_db):
+    pm = app_db.add(make_postmortem(), actor="t", now=NOW)
+    app = open_app(pm.id, "factors")
+    assert "Step **2. Gather data** is not finished yet" in app.warning[0].value
+    assert all(t.disabled for t in app.text_area)
+
+
+# --- steps 4 to 7 ---------------------------------------------------------------------------------
+
+
+def test_factors_step_saves_the_immediate_cause(app_db):
+    pm = app_db.add(gathered(immediate_cause=""), actor="t", now=NOW)
+    app = open_app(pm.id, "factors")
+    assert next_button(app).disabled
+    by_label(app.text_area, "Immediate cause").input("Connection pool exhausted").run()
+    assert app_db.get(pm.id).immediate_cause == "Connection pool exhausted"
+    assert not next_button(app).disabled
+
+
+def test_new_action_items_get_the_next_id(app_db):
+    pm = app_db.add(gathered(), actor="t", now=NOW)
+    app = open_app(pm.id, "actions")
+    edit_table(app, added=[{"action": "Add a runbook for pool saturation to the on-call wiki", "owner": "@erin",
+                            "deadline": "2026-04-01", "priority": "Low", "factors": ["F1"]}])
+    actions = app_db.get(pm.id).actions
+    assert [a.id for a in actions] == ["AI-001", "AI-002", "AI-003"]
+    assert actions[2].owner == "@erin" and actions[2].deadline.isoformat() == "2026-04-01"
+
+
+def test_publishing_needs_every_hard_gate_and_then_shows_the_date(app_db):
+    pm = app_db.add(gathered(reviewed_at=None), actor="t", now=NOW)
+    app = open_app(pm.id, "report")
+    by_label(app.button, "Publish the report").click().run()
+    assert "cannot be published yet" in errors(app) and "review date" in errors(app)
+    assert app_db.get(pm.id).published_at is None
+    app.date_input[0].set_value(NOW.date()).run()
+    by_label(app.button, "Publish the report").click().run()
+    assert app_db.get(pm.id).published_at is not None
+
+
+def test_share_link_opens_a_read_only_view_until_revoked(app_db):
+    pm = app_db.add(gathered(), actor="t", now=NOW)
+    link = app_db.create_share_link(pm.id, now=NOW)
+    view = AppTest.from_file(APP, default_timeout=30)
+    view.query_params.update({"pm": pm.id, "token": link.token})
+    view.switch_page("app_pages/view.py").run() if False else None
+    view.run()
+    view.switch_page("app_pages/view.py").run()
+    assert not view.exception
+    assert any("Post-Mortem: Checkout errors" in m.value for m in view.markdown)
+    assert len(view.text_input) == 0 and len(view.text_area) == 0 and len(view.data_editor) == 0
+    app_db.revoke_share_link(link.token, now=NOW)
+    view.run()
+    assert "This link is no longer valid" in errors(view)
+    assert not any("Post-Mortem" in m.value for m in view.markdown)
+
+
+# --- two editors -----------------------------------------------------------------------------------
+
+
+def test_a_stale_edit_from_a_second_browser_is_refused_and_can_be_reapplied(app_db):
+    pm = app_db.add(make_postmortem(), actor="t", now=NOW)
+    alice, bob = open_app(pm.id, "incident"), open_app(pm.id, "incident")
+    by_label(alice.text_input, "Incident title").input("Title from Alice").run()
+    by_label(bob.text_input, "Affected services").input("checkout, search").run()
+    assert "Someone else changed this post-mortem" in errors(bob)
+    stored = app_db.get(pm.id)
+    assert stored.title == "Title from Alice" and stored.services == ("checkout",)
+    by_label(bob.button, "Apply my change on top of theirs").click().run()
+    stored = app_db.get(pm.id)
+    assert (stored.title, stored.services) == ("Title from Alice", ("checkout", "search"))
+    assert by_label(bob.text_input, "Incident title").value == "Title from Alice"
+    assert [e.actor for e in app_db.audit(pm.id)][:2] == ["anonymous", "anonymous"]
+
+
+def test_discarding_a_refused_edit_shows_the_other_change(app_db):
+    pm = app_db.add(make_postmortem(), actor="t", now=NOW)
+    alice, bob = open_app(pm.id, "incident"), open_app(pm.id, "incident")
+    by_label(alice.text_input, "Incident title").input("Title from Alice").run()
+    by_label(bob.text_input, "Incident title").input("Title from Bob").run()
+    by_label(bob.button, "Discard my change").click().run()
+    assert by_label(bob.text_input, "Incident title").value == "Title from Alice"
+    assert app_db.get(pm.id).title == "Title from Alice"
+
+
+def test_the_sidebar_shows_each_steps_state(app_db):
+    pm = app_db.add(gathered(immediate_cause=""), actor="t", now=NOW + timedelta(days=0))
+    app = open_app(pm.id, "timeline")
+    captions = [c.value for c in app.sidebar.caption]
+    assert captions[:3] == ["done", "done", "done"]
+    assert captions[3] == "immediate cause written missing"
+    assert captions[4:] == ["blocked by an earlier step"] * 3

@@ -1,0 +1,67 @@
+"""The structure is tested: core never imports Streamlit, every step has a page, every gate is tested."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from core import gates
+from core.steps import Step
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_core_never_imports_streamlit():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "core").rglob("*.py")
+        if any(name == "streamlit" or name.startswith("streamlit.") for name in _imports(path))
+    ]
+    assert offenders == []
+
+
+def test_core_never_imports_the_ui_layers():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "core").rglob("*.py")
+        if any(name.split(".")[0] in {"ui", "app_pages", "app"} for name in _imports(path))
+    ]
+    assert offenders == []
+
+
+def test_only_ui_state_touches_session_state():
+    users = [
+        str(path.relative_to(ROOT))
+        for folder in ("ui", "app_pages")
+        for path in (ROOT / folder).rglob("*.py")
+        if "session_state" in path.read_text(encoding="utf-8")
+    ]
+    assert users == ["ui/state.py"]
+
+
+def test_every_step_has_a_page():
+    for step in Step:
+        assert (ROOT / "app_pages" / f"{step.value}.py").is_file(), step
+
+
+def test_no_legacy_pages_folder():
+    assert not (ROOT / "pages").exists()
+
+
+def test_every_gate_id_is_exercised_by_a_test():
+    tests_text = "\n".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "tests").rglob("test_*.py") if p.name != Path(__file__).name
+    )
+    missing = [g.id for g in gates.GATES if f'"{g.id}"' not in tests_text]
+    assert missing == []

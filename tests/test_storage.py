@@ -1,0 +1,120 @@
+"""The repository on SQLite and on PostgreSQL: ids, versions, stale writes, audit trail, share links."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from datetime import date, timedelta
+
+import pytest
+
+from core import postmortem_service
+from core.errors import NotFoundError, StaleWriteError
+from core.models import Severity
+from tests.factories import NOW, START, complete_postmortem, make_postmortem
+
+
+def test_a_saved_postmortem_reads_back_identical(repo):
+    stored = repo.add(complete_postmortem(), actor="@maria", now=NOW)
+    assert stored.version == 1
+    assert repo.get(stored.id) == stored
+    assert repo.get(stored.id).start.tzinfo is not None
+
+
+def test_ids_follow_the_incident_date_with_suffixes_on_the_same_day(repo):
+    ids = [postmortem_service.create(title=f"t{n}", start=START, end=START + timedelta(hours=1),
+                                     actor="a", now=NOW, repo=repo).id for n in range(3)]
+    assert ids == ["PM-2026-03-14", "PM-2026-03-14-2", "PM-2026-03-14-3"]
+
+
+def test_unknown_id_is_reported_in_plain_words(repo):
+    with pytest.raises(NotFoundError, match="no post-mortem 'PM-1999-01-01'"):
+        repo.get("PM-1999-01-01")
+
+
+def test_every_edit_is_saved_and_audited(repo):
+    pm = repo.add(make_postmortem(), actor="@maria", now=NOW)
+    pm = postmortem_service.update_incident(pm, title="New title", start=pm.start, end=pm.end,
+                                            severity=Severity.P2, incident_type=pm.type, services=pm.services,
+                                            actor="@bob", now=NOW, repo=repo)
+    assert repo.get(pm.id).title == "New title"
+    trail = repo.audit(pm.id)
+    assert [(e.actor, e.summary) for e in trail] == [("@bob", "changed title, severity"),
+                                                     ("@maria", "created the post-mortem")]
+
+
+def test_an_unchanged_edit_writes_nothing(repo):
+    pm = repo.add(make_postmortem(), actor="a", now=NOW)
+    same = postmortem_service.update_incident(pm, title=pm.title, start=pm.start, end=pm.end, severity=pm.severity,
+                                              incident_type=pm.type, services=pm.services, actor="a", now=NOW,
+                                              repo=repo)
+    assert same is pm and repo.version_of(pm.id) == 1
+
+
+def test_two_editors_the_stale_write_is_refused_and_neither_edit_is_lost(repo):
+    base = repo.add(make_postmortem(), actor="a", now=NOW)
+    first_session, second_session = base, base
+    first_session = postmortem_service.update_incident(
+        first_session, title="Title from Alice", start=base.start, end=base.end, severity=base.severity,
+        incident_type=base.type, services=base.services, actor="@alice", now=NOW, repo=repo)
+    with pytest.raises(StaleWriteError, match="Someone else changed") as refused:
+        postmortem_service.update_incident(
+            second_session, title=base.title, start=base.start, end=base.end, severity=base.severity,
+            incident_type=base.type, services=("checkout", "payments-db"), actor="@bob", now=NOW, repo=repo)
+    assert repo.get(base.id).title == "Title from Alice"  # nothing overwritten
+    mine = refused.value.attempted
+    assert mine is not None and mine.services == ("checkout", "payments-db")  # Bob's change is kept for him
+    merged = postmortem_service.reapply(repo.get(base.id), second_session, mine)
+    saved = postmortem_service.commit(repo.get(base.id), merged, actor="@bob", now=NOW, repo=repo)
+    final = repo.get(base.id)
+    assert (final.title, final.services, final.version) == ("Title from Alice", ("checkout", "payments-db"), 3)
+    assert saved == final
+
+
+def test_concurrent_writers_lose_no_update(repo):
+    pm = repo.add(make_postmortem(services=()), actor="a", now=NOW)
+    errors: list[Exception] = []
+
+    def add_service(name: str) -> None:
+        for _ in range(50):
+            current = repo.get(pm.id)
+            try:
+                repo.save(dataclasses.replace(current, services=(*current.services, name)), actor=name, now=NOW,
+                          summary="add service")
+                return
+            except StaleWriteError:
+                continue
+            except Exception as exc:  # noqa: BLE001 (collected and asserted below)
+                errors.append(exc)
+                return
+
+    threads = [threading.Thread(target=add_service, args=(f"svc{n}",)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    final = repo.get(pm.id)
+    assert sorted(final.services) == sorted(f"svc{n}" for n in range(8))
+    assert final.version == 9
+
+
+def test_summaries_list_newest_first_with_overdue_actions(repo):
+    repo.add(make_postmortem(id="PM-2026-01-02", start=START - timedelta(days=71), end=START - timedelta(days=70)),
+             actor="a", now=NOW)
+    repo.add(complete_postmortem(), actor="a", now=NOW)
+    summaries = repo.list_summaries(today=date(2026, 3, 25))
+    assert [s.id for s in summaries] == ["PM-2026-03-14", "PM-2026-01-02"]
+    assert summaries[0].overdue_actions == 1  # AI-001 due 2026-03-20, AI-002 due 2026-04-10
+    assert summaries[0].severity is Severity.P1
+
+
+def test_share_links_resolve_until_revoked(repo):
+    pm = repo.add(make_postmortem(), actor="a", now=NOW)
+    link = repo.create_share_link(pm.id, now=NOW)
+    assert len(link.token) >= 40
+    assert repo.resolve_share_link(link.token) == link
+    assert repo.resolve_share_link(link.token[:-1] + "x") is None
+    repo.revoke_share_link(link.token, now=NOW)
+    assert repo.resolve_share_link(link.token) is None
+    assert not repo.share_links(pm.id)[0].active

@@ -75,4 +75,7 @@ if not any(link.active for link in links) and st.button("Create share link", key
     deps.repository().create_share_link(pm.id, now=deps.now())
     st.rerun()
 
+with st.expander("Change history", icon=":material/history:"):
+    st.dataframe(views.audit_frame(deps.repository().audit(pm.id)), hide_index=True, width="stretch")
+
 widgets.step_footer(STEP, pm)

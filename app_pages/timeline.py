@@ -34,7 +34,7 @@ edited = st.data_editor(
         "actor": st.column_config.TextColumn("Actor", default="-", help="-, System or a person"),
         "milestone": st.column_config.SelectboxColumn(
             "Milestone", options=milestones, default=tables.NO_MILESTONE,
-            format_func=lambda v: Milestone(v).label if v else "—"),
+            format_func=lambda v: Milestone(v).label if v != tables.NO_MILESTONE else v),
         "kind": st.column_config.SelectboxColumn("Kind", options=[k.value for k in EventKind],
                                                  default=EventKind.MANUAL.value),
         "starred": st.column_config.CheckboxColumn("★ In report", default=False),

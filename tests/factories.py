@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from core.models import (
@@ -27,14 +27,14 @@ from core.models import (
     WhyChain,
 )
 
-START = datetime(2026, 3, 14, 14, 0, tzinfo=timezone.utc)
-END = datetime(2026, 3, 14, 15, 30, tzinfo=timezone.utc)
-NOW = datetime(2026, 3, 15, 12, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 14, 14, 0, tzinfo=UTC)
+END = datetime(2026, 3, 14, 15, 30, tzinfo=UTC)
+NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 
 
 def at(hh: int, mm: int, ss: int = 0) -> datetime:
     """Return a time on the incident day."""
-    return datetime(2026, 3, 14, hh, mm, ss, tzinfo=timezone.utc)
+    return datetime(2026, 3, 14, hh, mm, ss, tzinfo=UTC)
 
 
 def make_postmortem(**overrides: Any) -> PostMortem:
@@ -53,7 +53,9 @@ def make_postmortem(**overrides: Any) -> PostMortem:
     return PostMortem(**values)
 
 
-def make_event(event_id: str, time: datetime, text: str, milestone: Milestone | None = None, **kw: Any) -> TimelineEvent:
+def make_event(
+    event_id: str, time: datetime, text: str, milestone: Milestone | None = None, **kw: Any
+) -> TimelineEvent:
     """Return a timeline event with sensible defaults."""
     return TimelineEvent(id=event_id, time=time, event=text, source=kw.pop("source", "nginx"),
                          actor=kw.pop("actor", "-"), kind=kw.pop("kind", EventKind.LOG), milestone=milestone, **kw)

@@ -19,14 +19,24 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["home", *(s.value for s in Step)]
 
 
-@pytest.fixture
-def app_db(monkeypatch, sqlite_url):
-    """Point the app at an empty database; returns a repository on it."""
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+def _app_database(monkeypatch, url):
+    monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("SEED_DEMO", "0")
-    repository = engine.open_repository(sqlite_url)
+    repository = engine.open_repository(url)
     yield repository
     repository.close()
+
+
+@pytest.fixture
+def app_db(monkeypatch, sqlite_url):
+    """Point the app at an empty SQLite database; returns a repository on it."""
+    yield from _app_database(monkeypatch, sqlite_url)
+
+
+@pytest.fixture
+def any_app_db(monkeypatch, database_url):
+    """Point the app at an empty SQLite database, then at the PostgreSQL one."""
+    yield from _app_database(monkeypatch, database_url)
 
 
 def open_app(pm_id: str | None = None, page: str | None = None) -> AppTest:
@@ -242,7 +252,6 @@ def test_share_link_opens_a_read_only_view_until_revoked(app_db):
     link = app_db.create_share_link(pm.id, now=NOW)
     view = AppTest.from_file(APP, default_timeout=30)
     view.query_params.update({"pm": pm.id, "token": link.token})
-    view.switch_page("app_pages/view.py").run() if False else None
     view.run()
     view.switch_page("app_pages/view.py").run()
     assert not view.exception
@@ -257,7 +266,8 @@ def test_share_link_opens_a_read_only_view_until_revoked(app_db):
 # --- two editors -----------------------------------------------------------------------------------
 
 
-def test_a_stale_edit_from_a_second_browser_is_refused_and_can_be_reapplied(app_db):
+def test_a_stale_edit_from_a_second_browser_is_refused_and_can_be_reapplied(any_app_db):
+    app_db = any_app_db
     pm = app_db.add(make_postmortem(), actor="t", now=NOW)
     alice, bob = open_app(pm.id, "incident"), open_app(pm.id, "incident")
     by_label(alice.text_input, "Incident title").input("Title from Alice").run()
@@ -272,7 +282,8 @@ def test_a_stale_edit_from_a_second_browser_is_refused_and_can_be_reapplied(app_
     assert [e.actor for e in app_db.audit(pm.id)][:2] == ["anonymous", "anonymous"]
 
 
-def test_discarding_a_refused_edit_shows_the_other_change(app_db):
+def test_discarding_a_refused_edit_shows_the_other_change(any_app_db):
+    app_db = any_app_db
     pm = app_db.add(make_postmortem(), actor="t", now=NOW)
     alice, bob = open_app(pm.id, "incident"), open_app(pm.id, "incident")
     by_label(alice.text_input, "Incident title").input("Title from Alice").run()

@@ -46,31 +46,31 @@ def _drop_milestone(milestone):
 
 
 FAILING = {
-    "incident.details": dict(services=()),
-    "incident.window": dict(end=START - timedelta(minutes=5)),
-    "gather.sources": dict(gaps=()),
-    "timeline.milestones": dict(events=_drop_milestone(Milestone.DETECTED)),
-    "timeline.ordered": dict(
-        events=tuple(dataclasses.replace(e, time=at(14, 1)) if e.milestone is Milestone.ACKNOWLEDGED else e
-                     for e in EVENTS)),
-    "timeline.attributed": dict(events=(*EVENTS, make_event("E099", at(14, 10), "Restarted pods", source=""))),
-    "factors.immediate": dict(immediate_cause="  "),
-    "factors.multiple": dict(factors=(ContributingFactor("F1", FactorCategory.MONITORING_GAP, "No pool metric"),)),
-    "factors.depth": dict(why_chains=(WhyChain("Why?", ("a", "b", "c")),)),
-    "factors.not-human-error": dict(why_chains=(WhyChain("Why?", ("a", "b", "c", "d", "It was human error")),)),
-    "factors.systemic": dict(systemic_issues=()),
-    "actions.complete": dict(actions=(ActionItem("AI-001", "Add a pool alert at 80% for 5 minutes on checkout",
+    "incident.details": {"services": ()},
+    "incident.window": {"end": START - timedelta(minutes=5)},
+    "gather.sources": {"gaps": ()},
+    "timeline.milestones": {"events": _drop_milestone(Milestone.DETECTED)},
+    "timeline.ordered": {
+        "events": tuple(dataclasses.replace(e, time=at(14, 1)) if e.milestone is Milestone.ACKNOWLEDGED else e
+                     for e in EVENTS)},
+    "timeline.attributed": {"events": (*EVENTS, make_event("E099", at(14, 10), "Restarted pods", source=""))},
+    "factors.immediate": {"immediate_cause": "  "},
+    "factors.multiple": {"factors": (ContributingFactor("F1", FactorCategory.MONITORING_GAP, "No pool metric"),)},
+    "factors.depth": {"why_chains": (WhyChain("Why?", ("a", "b", "c")),)},
+    "factors.not-human-error": {"why_chains": (WhyChain("Why?", ("a", "b", "c", "d", "It was human error")),)},
+    "factors.systemic": {"systemic_issues": ()},
+    "actions.complete": {"actions": (ActionItem("AI-001", "Add a pool alert at 80% for 5 minutes on checkout",
                                                  owner="", deadline=date(2026, 3, 20), priority=Priority.HIGH,
-                                                 factor_ids=("F1", "F2")),)),
-    "actions.specific": dict(actions=(ActionItem("AI-001", "Improve monitoring", owner="@bob",
+                                                 factor_ids=("F1", "F2")),)},
+    "actions.specific": {"actions": (ActionItem("AI-001", "Improve monitoring", owner="@bob",
                                                  deadline=date(2026, 3, 20), priority=Priority.HIGH,
-                                                 factor_ids=("F1", "F2")),)),
-    "actions.cover-factors": dict(actions=complete_postmortem().actions[:1]),
-    "report.sections": dict(report=Report(summary="s", impact="many users", root_cause="r", went_well="w",
-                                          lessons="l")),
-    "report.blameless": dict(report=dataclasses.replace(complete_postmortem().report,
-                                                        root_cause="Bob caused the outage by a careless deploy.")),
-    "report.reviewed": dict(reviewed_at=None),
+                                                 factor_ids=("F1", "F2")),)},
+    "actions.cover-factors": {"actions": complete_postmortem().actions[:1]},
+    "report.sections": {"report": Report(summary="s", impact="many users", root_cause="r", went_well="w",
+                                          lessons="l")},
+    "report.blameless": {"report": dataclasses.replace(complete_postmortem().report,
+                                                        root_cause="Bob caused the outage by a careless deploy.")},
+    "report.reviewed": {"reviewed_at": None},
 }
 
 

@@ -24,7 +24,7 @@ from core.models import (
     TimelineEvent,
 )
 
-NO_MILESTONE = ""
+NO_MILESTONE = "—"
 
 
 def _text(value: Any) -> str:
@@ -91,7 +91,7 @@ def events_from_frame(frame: pd.DataFrame, pm: PostMortem) -> list[TimelineEvent
         event_id = _text(record.get("id")) or postmortem_service.next_event_id(pm, taken)
         taken.append(event_id)
         milestone_value = _text(record.get("milestone"))
-        milestone = Milestone(milestone_value) if milestone_value else None
+        milestone = Milestone(milestone_value) if milestone_value not in ("", NO_MILESTONE) else None
         if milestone is not None:
             if milestone in seen_milestones:
                 raise InvalidInputError(

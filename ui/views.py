@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from core import report_text
-from core.models import PostMortem, ShareLink, Summary
+from core.models import AuditEntry, PostMortem, ShareLink, Summary
 from core.steps import Step
 
 FIRST_STEP = Step.INCIDENT
@@ -79,3 +79,11 @@ def large_type() -> None:
     """Enlarge the text of the page for a shared screen in a meeting."""
     st.html("<style>.stMainBlockContainer p, .stMainBlockContainer li, .stMainBlockContainer td "
             "{font-size: 1.15rem;}</style>")
+
+
+def audit_frame(entries: list[AuditEntry]) -> list[dict[str, str]]:
+    """Return the audit trail as rows for a table: when, who, what, version."""
+    return [
+        {"When (UTC)": f"{e.at:%Y-%m-%d %H:%M:%S}", "Who": e.actor, "What": e.summary, "Version": str(e.version)}
+        for e in entries
+    ]

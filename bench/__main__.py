@@ -1,0 +1,121 @@
+"""Run every benchmark and print one table: measure, figure, goal, verdict."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from core.export import markdown
+from core.storage import engine
+from tests.browser import chromium, free_port
+from tests.factories import NOW, complete_postmortem
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _median_ms(action: Callable[[], object], runs: int) -> float:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def save_latency(url: str) -> float:
+    """Median time to save one edit (a changed title) through the repository."""
+    repo = engine.open_repository(url)
+    pm = repo.add(complete_postmortem(), actor="bench", now=NOW)
+    counter = iter(range(10_000))
+
+    def edit() -> None:
+        nonlocal pm
+        pm = repo.save(dataclasses.replace(pm, title=f"title {next(counter)}"), actor="bench",
+                       now=datetime.now(timezone.utc), summary="bench")
+
+    result = _median_ms(edit, 200)
+    repo.close()
+    return result
+
+
+def markdown_time() -> float:
+    """Median time to render the complete post-mortem's Markdown report."""
+    pm = complete_postmortem()
+    return _median_ms(lambda: markdown.render(pm, now=NOW), 50)
+
+
+def cold_start(db_url: str) -> float:
+    """Seconds from launching `streamlit run` on an installed tree to the home page drawn in Chromium.
+
+    Includes migrating and seeding the empty database, as `make run` does on a first start.
+    """
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": db_url, "SEED_DEMO": "1"}
+    with chromium() as browser:
+        page = browser.new_page()
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+             "--server.address=127.0.0.1", f"--server.port={port}"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while True:
+                try:
+                    requests.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                    break
+                except requests.ConnectionError:
+                    time.sleep(0.05)
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.get_by_role("link", name="PM-2026-03-14").wait_for(timeout=60000)
+            return time.perf_counter() - started
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A throw-away schema in the machine's PostgreSQL."""
+    base = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    schema = f"pmw_bench_{uuid.uuid4().hex[:8]}"
+    admin = engine.create(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp, postgres_schema() as pg_url:
+        rows = [
+            ("Edit saved, SQLite (median)", f"{save_latency(f'sqlite:///{tmp}/bench.db'):.1f} ms", "≤ 20 ms"),
+            ("Edit saved, PostgreSQL (median)", f"{save_latency(pg_url):.1f} ms", "—"),
+            ("Markdown report (median)", f"{markdown_time():.1f} ms", "≤ 100 ms"),
+            ("Cold start to first page", f"{cold_start(f'sqlite:///{tmp}/cold.db'):.2f} s", "≤ 5 s"),
+        ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'figure':>12}  goal")
+    for name, figure, goal in rows:
+        print(f"{name:<{width}}  {figure:>12}  {goal}")
+
+
+if __name__ == "__main__":
+    main()

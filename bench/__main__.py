@@ -12,7 +12,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
@@ -45,7 +45,7 @@ def save_latency(url: str) -> float:
     def edit() -> None:
         nonlocal pm
         pm = repo.save(dataclasses.replace(pm, title=f"title {next(counter)}"), actor="bench",
-                       now=datetime.now(timezone.utc), summary="bench")
+                       now=datetime.now(UTC), summary="bench")
 
     result = _median_ms(edit, 200)
     repo.close()

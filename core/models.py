@@ -215,6 +215,24 @@ class TimelineEvent:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """An event proposed by a log import (first occurrence of an error signature, a burst, a deploy…).
+
+    Candidates wait in the gather step until the user promotes them to the timeline or dismisses them.
+    """
+
+    id: str
+    time: UtcDatetime
+    event: str
+    source: str
+    count: int = 1
+    example: str = ""
+    kind: EventKind = EventKind.LOG
+    last_time: UtcDatetime | None = None
+    dismissed: bool = False
+
+
+@dataclass(frozen=True)
 class MetricPoint:
     """One sample of a metric series."""
 
@@ -350,6 +368,7 @@ class PostMortem:
     runbook: str = ""
     imports: tuple[SourceImport, ...] = ()
     gaps: tuple[DataGap, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
     events: tuple[TimelineEvent, ...] = ()
     not_applicable: tuple[Milestone, ...] = ()
     series: tuple[MetricSeries, ...] = ()

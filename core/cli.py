@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import json
 import os
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core import demo, gates, postmortem_service
+from core import demo, gates, language, postmortem_service
 from core.errors import InvalidInputError, PostmortemError
 from core.export import document, markdown
 from core.models import IncidentType, Severity
@@ -24,6 +25,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit status (0 ok, 1 gates fail, 2 error)."""
     args = _parser().parse_args(argv)
     try:
+        if args.handler is _lint:  # the only verb that needs no database
+            status: int = _lint(args)
+            return status
         settings = Settings.from_mapping({**os.environ, **({"DATABASE_URL": args.db} if args.db else {})})
         repo = engine.open_repository(settings.database_url)
         try:
@@ -117,6 +121,25 @@ def _load(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
     return 0
 
 
+def _lint(args: argparse.Namespace) -> int:
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(f"{args.file}: cannot read the file as UTF-8 text ({exc})") from exc
+    findings = (
+        language.check_actions(text.splitlines()) if args.kind == "action" else language.check_blameless(text)
+    )
+    if args.format == "json":
+        print(json.dumps([dataclasses.asdict(f) for f in findings], indent=2, ensure_ascii=False))
+    else:
+        name = "<stdin>" if args.file == "-" else args.file
+        for f in findings:
+            print(f"{name}:{f.line}:{f.start + 1}: {f.rule}: \"{f.text}\" — {f.why} Suggestion: {f.suggestion}")
+        if not findings:
+            print(f"{name}: no findings", file=sys.stderr)
+    return 1 if findings else 0
+
+
 def _migrate(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
     # opening the repository already brought the schema to the newest revision
     if args.seed_demo:
@@ -158,6 +181,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load", help="store a JSON document as a new post-mortem; prints its id")
     p.add_argument("file", help="JSON document, or - for standard input")
     p.set_defaults(handler=_load)
+
+    p = sub.add_parser("lint", help="blameless-language (or action specificity) check; exit 1 on findings")
+    p.add_argument("file", help="Markdown or text file, or - for standard input")
+    p.add_argument("--kind", choices=["text", "action"], default="text",
+                   help="text: blameless language; action: one action item per line, specificity")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(handler=_lint)
 
     p = sub.add_parser("migrate", help="create or upgrade the database schema")
     p.add_argument("--seed-demo", action="store_true", help="load the demo incident when the database is empty")

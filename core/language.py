@@ -31,7 +31,8 @@ class _Rule:
 # People named as the cause: an @handle, a capitalised name or a role, then causal/fault wording.
 _ROLE = (
     r"(?i:(?:the\s+|our\s+|an?\s+)?"
-    r"(?:on-?call(?:\s+engineer)?|engineer|operator|developer|admin(?:istrator)?|sre|intern|dev))"
+    r"(?:on-?call(?:\s+engineer)?|engineer(?:\s+on[\s-]call)?|operator|developer|admin(?:istrator)?|sre|intern|"
+    r"dev|dba|team\s+lead|tech\s+lead|lead|manager|new\s+hire|contractor))"
 )
 _NOT_NAMES = "The|This|That|These|Those|It|A|An|Our|Their|Its|Which|What|When|If|And|But|Then|No|One"
 _NAME = rf"(?:@[\w.-]+|(?!(?:{_NOT_NAMES})\b)[A-Z][a-z]+)"
@@ -75,8 +76,11 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         "hindsight",
-        re.compile(r"\b(?:should\s+have|shouldn'?t\s+have|could\s+have\s+easily|obviously|simply|just\s+had\s+to)\b",
-                   re.IGNORECASE),
+        re.compile(
+            r"\b(?:should\s+(?:not\s+)?have|should'?ve|shouldn'?t\s+have|could\s+have\s+easily|obviously|simply|"
+            r"just\s+had\s+to)\b",
+            re.IGNORECASE,
+        ),
         "It is hindsight wording: it was not obvious at the time, or it would not have happened.",
         "Describe what the responders knew at the time and what would have made the right move easy.",
     ),
@@ -93,11 +97,38 @@ def check_blameless(text: str) -> list[Finding]:
                 if any(match.start() < end and start < match.end() for start, end in taken):
                     continue
                 taken.append((match.start(), match.end()))
+                suggestion = _rewrite(line, match) if rule.id == "person-as-cause" else rule.suggestion
                 findings.append(
-                    Finding(number, match.start(), match.end(), match.group(0), rule.id, rule.why, rule.suggestion)
+                    Finding(number, match.start(), match.end(), match.group(0), rule.id, rule.why, suggestion)
                 )
     findings.sort(key=lambda f: (f.line, f.start))
     return findings
+
+
+_VERB_REWRITES: tuple[tuple[str, str], ...] = (
+    (r"caused", "{rest} followed a change that nothing stopped"),
+    (r"broke", "{rest} broke after a change that no check caught"),
+    (r"forgot|failed\s+to|neglected|did\s+not\s+\w+|didn'?t\s+\w+",
+     "The step “{rest}” did not happen, and nothing prompted or checked it"),
+)
+
+
+def _rewrite(line: str, match: re.Match[str]) -> str:
+    """Suggest a system-focused version of a person-as-cause sentence."""
+    rest = re.sub(r"^to\s+", "", line[match.end():].strip().rstrip("."))
+    negated = re.search(r"(?:did\s+not|didn'?t)\s+(\w+)$", match.group(0), re.IGNORECASE)
+    if negated:
+        rest = f"{negated.group(1)} {rest}".strip()
+    for pattern, template in _VERB_REWRITES:
+        if rest and re.search(pattern, match.group(0), re.IGNORECASE):
+            if template.startswith("{rest}"):
+                rest = rest[0].upper() + rest[1:]
+            sentence = template.format(rest=rest)
+            return f"Try: \"{sentence}.\" Then ask what allowed it, and what would have caught it."
+    return (
+        "Describe what happened and what allowed it, e.g. \"The deploy of v2.3 ran without a query-plan check\" "
+        "instead of \"Bob broke the database\"."
+    )
 
 
 def is_blame_ending(text: str) -> bool:

@@ -1,14 +1,18 @@
-"""The demo incident's script: every time, person, pod and message that both demo scripts share.
+"""The demo incident's script: every time, person, pod and message the demo scripts share, plus a
+per-second model of the checkout service during the incident.
 
-Saturday 2026-03-14, all times UTC. ``generate.py`` turns this script into raw telemetry under
-``telemetry/``; ``build_postmortem.py`` turns the telemetry plus this script into ``postmortem.json``.
-Change a time here and re-run both scripts; the alert times are derived from the simulated metrics
-and checked against the constants below.
+Saturday 2026-03-14, all times UTC. ``generate.py`` renders the script and the model as raw telemetry
+under ``telemetry/``; ``build_postmortem.py`` turns the telemetry plus this script into
+``postmortem.json``. Change a time here and re-run both; ``generate.py`` stops if the alert times it
+derives from the model no longer match ``ALERT_TIMES``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import math
+import random
+from datetime import datetime, timedelta
+from typing import Any
 
 
 def at(hms: str) -> datetime:
@@ -25,25 +29,24 @@ NGINX_SAMPLE = 0.02  # the edge logs 2% of checkout requests (split_clients)
 POOL_MAX, POOL_MAX_RAISED = 20, 30
 
 # --- the story ----------------------------------------------------------------------------------
-DEPLOY_START = at("13:56:04")  # Argo CD starts the rolling update to v2.3.0
 POOL_FULL = at("14:02:12")  # max pool in use reaches 20 of 20
 FIRST_ERROR = at("14:02:17")  # first 5xx at the edge = impact start
 DIAGNOSIS = at("14:14:20")  # seq scan on orders.customer_email found in pg_stat_activity
-ROLLBACK_START = at("14:17:02")  # kubectl rollout undo deployment/checkout-api
 LAST_ERROR = at("14:19:49")  # last 5xx at the edge
 MITIGATED = at("14:19:52")  # last v2.3.0 pod finished draining
-POOL_RAISE = at("14:31:05")  # DB_POOL_MAX=30, rolling restart
+WORKER_SLOW = at("14:03:40")  # payment worker captures start timing out on payments-db
 BACKLOG_DRAINED = at("14:24:40")  # payment worker finished the delayed captures
+DELAYED_CAPTURES = 212
 RESOLVED = at("15:04:12")  # PagerDuty incident resolved
 AM_SNAPSHOT = at("14:10:30")  # when the responder saved `amtool alert query -o json`
 GROUP_WAIT = timedelta(seconds=30)  # Alertmanager group_wait before the PagerDuty notification
 
 # Alert rules (recording-rule names as in prometheus-query_range.json) and the times they produce.
 ALERT_RULES = {
-    "HighErrorRate": dict(severity="critical", series="checkout:http_requests_5xx:ratio_rate5m", above=0.05,
-                          hold=timedelta(minutes=1), summary="Checkout 5xx ratio above 5% for 1 min"),
-    "HighLatency": dict(severity="warning", series="checkout:http_request_duration_seconds:p99_5m", above=2.0,
-                        hold=timedelta(minutes=2), summary="Checkout p99 latency above 2 s for 2 min"),
+    "HighErrorRate": {"severity": "critical", "series": "checkout:http_requests_5xx:ratio_rate5m", "above": 0.05,
+                      "hold": timedelta(minutes=1), "summary": "Checkout 5xx ratio above 5% for 1 min"},
+    "HighLatency": {"severity": "warning", "series": "checkout:http_request_duration_seconds:p99_5m", "above": 2.0,
+                    "hold": timedelta(minutes=2), "summary": "Checkout p99 latency above 2 s for 2 min"},
 }
 ALERT_TIMES = {  # name: (activeAt = pending, firing, resolved); checked by generate.py
     "HighErrorRate": (at("14:03:02"), at("14:04:02"), at("14:23:47")),
@@ -83,12 +86,14 @@ PD_INCIDENT, PD_NUMBER, PD_SERVICE = "Q3CHK7XZ4M1PQA", 4821, ("PCHK7QX", "Checko
 
 # Slack #inc-checkout: (time, handle or "bot" or "join:<handle>", text, thread parent time or None)
 SLACK = [
-    ("14:07:41", "maria", ":rotating_light: Declaring an incident: checkout 5xx ratio is about 40% since ~14:02 UTC. "
+    ("14:07:41", "maria", ":rotating_light: Declaring an incident: checkout 5xx ratio is about 50% since ~14:02 UTC. "
      "I'm IC and on-call. PD #4821. Dashboard: <https://grafana.example.com/d/checkout|Checkout overview>", None),
-    ("14:07:52", "bot", "Incident #4821 [FIRING:1] HighErrorRate checkout (critical) acknowledged by Maria Lopez", None),
+    ("14:07:52", "bot", "Incident #4821 [FIRING:1] HighErrorRate checkout (critical): acknowledged by Maria Lopez",
+     None),
     ("14:08:30", "priya", "Support is getting reports of \"Something went wrong\" at the payment step. "
      "Shall I post on the status page?", None),
-    ("14:08:58", "maria", "<@U05C3PRYRM> yes please: \"degraded checkout, investigating\". Next update 14:30.", "14:08:30"),
+    ("14:08:58", "maria", "<@U05C3PRYRM> yes please: \"degraded checkout, investigating\". Next update 14:30.",
+     "14:08:30"),
     ("14:09:30", "maria", "checkout-api logs on all 3 pods: `connection pool exhausted (max 20)` and "
      "`timeout acquiring connection after 5000ms`. v2.3.0 rolled out at 13:56.", None),
     ("14:10:34", "maria", "Saved the alert snapshot (amtool): HighErrorRate and HighLatency firing.", None),
@@ -133,3 +138,71 @@ PAGERDUTY = [
     (at("14:16:50"), "annotate_log_entry", "maria", "note", "Rolling back checkout-api to v2.2.4"),
     (RESOLVED, "resolve_log_entry", "maria", "web_app", "Resolved by Maria Lopez"),
 ]
+
+
+# --- the per-second model of the checkout service that generate.py renders ------------------------
+MODEL_START = TELEMETRY_START - timedelta(minutes=5)  # early, to fill the first 5-min windows
+FILL_START = at("13:57:39")  # the pool starts filling once all pods run v2.3.0
+Row = dict[str, Any]
+Alerts = dict[str, tuple[datetime, datetime, datetime]]
+
+
+def ramp(t: datetime, start: datetime, seconds: float) -> float:
+    """Return a smooth 0→1 step over ``seconds`` from ``start``."""
+    x = min(1.0, max(0.0, (t - start).total_seconds() / seconds))
+    return x * x * (3 - 2 * x)
+
+
+def bad_pods(t: datetime) -> int:
+    """Return how many v2.3.0 pods serve traffic at ``t``."""
+    return sum(1 for p in PODS if p[1] == "v2.3.0" and p[3] <= t < p[4])
+
+
+def model(rng: random.Random) -> list[Row]:
+    """Return one row per second from T0: req/s, 5xx/s, slow requests/s, max pool in use, 5xx fraction."""
+    rows, t = [], MODEL_START
+    while t <= TELEMETRY_END:
+        req = (36 + 12 * ramp(t, TELEMETRY_START, 1200) - 5 * ramp(t, at("14:45:00"), 3600)) * (
+            1 + 0.03 * math.sin(len(rows) / 97)) + rng.gauss(0, 1.2)
+        filling = ramp(t, FILL_START, (POOL_FULL - FILL_START).total_seconds())
+        if FIRST_ERROR <= t <= LAST_ERROR:  # pools exhausted: requests time out waiting for a connection
+            err = min(0.62, 0.42 + 0.14 * ramp(t, FIRST_ERROR, 180) + rng.gauss(0, 0.02)) * bad_pods(t) / 3
+            slow, pool = err + 0.05, POOL_MAX
+        elif bad_pods(t) and t < FIRST_ERROR:  # slow recent-orders queries hold connections longer
+            err, slow = rng.uniform(0.0002, 0.0009), 0.002 + 0.004 * filling
+            pool = min(POOL_MAX, 8 + round(12 * filling**1.6)) if t >= FILL_START else rng.randint(5, 7)
+        else:
+            err, slow, pool = rng.uniform(0.0002, 0.0009), rng.uniform(0.0002, 0.0008), rng.choice((6, 7, 7, 8))
+        rows.append({"t": t, "req": req, "err": req * err, "slow": req * slow, "pool": pool, "frac": err})
+        t += timedelta(seconds=1)
+    return rows
+
+
+def recorded(rows: list[Row], t: datetime) -> dict[str, float]:
+    """Return the four recording-rule values at ``t`` (5-min windows; pool is the max over pods)."""
+    i = int((t - MODEL_START).total_seconds())
+    win = rows[max(0, i - 299): i + 1]
+    req, err, slow = (sum(r[k] for r in win) for k in ("req", "err", "slow"))
+    q = slow / req  # share of requests slower than 2.5 s → a crude p99
+    p99 = 0.27 + 1.9 * q / 0.01 if q <= 0.01 else 2.17 + 2.83 * min(1.0, (q - 0.01) / 0.1)
+    return {"checkout:http_requests:rate5m": req / 300, "checkout:http_requests_5xx:ratio_rate5m": err / req,
+            "checkout:http_request_duration_seconds:p99_5m": p99,
+            "checkout:db_pool_connections_in_use:max": rows[i]["pool"]}
+
+
+def evaluate_alerts(rows: list[Row]) -> Alerts:
+    """Evaluate the alert rules every 15 s like Prometheus; return name -> (activeAt, firing, resolved)."""
+    got: dict[str, list[datetime]] = {name: [] for name in ALERT_RULES}
+    t = TELEMETRY_START + EVAL_OFFSET
+    while t <= TELEMETRY_END:
+        values = recorded(rows, t)
+        for name, rule in ALERT_RULES.items():
+            times, true = got[name], values[rule["series"]] > rule["above"]
+            if (not times and true) or (len(times) == 2 and not true):
+                times.append(t)  # becomes pending (activeAt), or resolves
+            elif len(times) == 1 and not true:
+                times.clear()  # back to inactive before it fired
+            elif len(times) == 1 and t - times[0] >= rule["hold"]:
+                times.append(t)  # held for the rule's `for`: fires
+        t += STEP
+    return {name: (v[0], v[1], v[2]) for name, v in got.items()}

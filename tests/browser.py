@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,11 +32,12 @@ def streamlit_server(database_url: str, *, seed_demo: bool = True) -> Iterator[s
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SEED_DEMO": "1" if seed_demo else "0",
            "PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in finally) — not a pipe: an unread pipe would fill up and stall the server
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
          "--server.address=127.0.0.1", f"--server.port={port}", "--server.fileWatcherType=none",
          "--browser.gatherUsageStats=false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -47,8 +49,8 @@ def streamlit_server(database_url: str, *, seed_demo: bool = True) -> Iterator[s
             except requests.ConnectionError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                raise RuntimeError(f"streamlit did not start:\n{output}")
+                log.seek(0)
+                raise RuntimeError(f"streamlit did not start:\n{log.read().decode(errors='replace')}")
             time.sleep(0.2)
         yield url
     finally:
@@ -57,6 +59,8 @@ def streamlit_server(database_url: str, *, seed_demo: bool = True) -> Iterator[s
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
+        log.close()
 
 
 @contextmanager

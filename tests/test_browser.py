@@ -64,14 +64,14 @@ def test_the_demo_postmortem_survives_sidebar_navigation_reload_and_a_second_bro
 
 def test_an_edit_in_the_browser_is_saved_and_seen_by_another_browser(server, browser):
     page = browser.new_page()
-    page.goto(f"{server}/?pm=PM-2026-03-14")
+    page.goto(f"{server}/incident?pm=PM-2026-03-14")
     wait_for_app(page)
     services = page.get_by_label("Affected services (comma-separated)")
     services.fill("checkout, payments-db, search")
     services.press("Enter")
     wait_for_app(page)
     other = browser.new_page()
-    other.goto(f"{server}/?pm=PM-2026-03-14")
+    other.goto(f"{server}/incident?pm=PM-2026-03-14")
     wait_for_app(other)
     expect(other.get_by_label("Affected services (comma-separated)")).to_have_value("checkout, payments-db, search")
     page.close()

@@ -306,6 +306,8 @@ class ActionItem:
     status: ActionStatus = ActionStatus.OPEN
     done_at: date | None = None
     sponsor: str = ""
+    attachment_name: str = ""
+    attachment: str = ""
 
 
 @dataclass(frozen=True)

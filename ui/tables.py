@@ -120,31 +120,30 @@ def events_from_frame(frame: pd.DataFrame, pm: PostMortem) -> list[TimelineEvent
 def factors_frame(pm: PostMortem) -> pd.DataFrame:
     """Return the contributing factors as an editable table."""
     rows = [
-        {"id": f.id, "category": f.category.value, "text": f.text, "accepted_risk": f.accepted_risk,
-         "accepted_reason": f.accepted_reason}
+        {"id": f.id, "category": f.category.value, "text": f.text, "evidence": list(f.evidence_event_ids),
+         "accepted_risk": f.accepted_risk, "accepted_reason": f.accepted_reason}
         for f in pm.factors
     ]
-    return pd.DataFrame(rows, columns=["id", "category", "text", "accepted_risk", "accepted_reason"])
+    return pd.DataFrame(rows, columns=["id", "category", "text", "evidence", "accepted_risk", "accepted_reason"])
 
 
 def factors_from_frame(frame: pd.DataFrame, pm: PostMortem) -> tuple[ContributingFactor, ...]:
     """Return the factors of an edited table; new rows get the next F-number."""
     used = {f.id for f in pm.factors}
     number = max([int(i[1:]) for i in used if i[1:].isdigit()] + [0]) + 1
-    old = {f.id: f for f in pm.factors}
     factors = []
     for record in frame.to_dict("records"):
         factor_id = _text(record.get("id"))
         if not factor_id:
             factor_id, number = f"F{number}", number + 1
         category = _text(record.get("category")) or FactorCategory.OTHER.value
-        previous = old.get(factor_id)
+        evidence = record.get("evidence")
         factors.append(
             ContributingFactor(
                 id=factor_id,
                 category=FactorCategory(category),
                 text=_text(record.get("text")),
-                evidence_event_ids=previous.evidence_event_ids if previous else (),
+                evidence_event_ids=tuple(str(e) for e in evidence) if isinstance(evidence, list | tuple) else (),
                 accepted_risk=_flag(record.get("accepted_risk")),
                 accepted_reason=_text(record.get("accepted_reason")),
             )
@@ -209,6 +208,17 @@ def actions_from_frame(frame: pd.DataFrame, pm: PostMortem) -> list[ActionItem]:
                 status=status,
                 done_at=previous.done_at if previous else None,
                 sponsor=previous.sponsor if previous else "",
+                attachment_name=previous.attachment_name if previous else "",
+                attachment=previous.attachment if previous else "",
             )
         )
     return items
+
+
+def event_label(pm: PostMortem, event_id: str) -> str:
+    """Return a short label of a timeline event for pickers: time and the start of its text."""
+    event = next((e for e in pm.events if e.id == event_id), None)
+    if event is None:
+        return event_id
+    text = event.event if len(event.event) <= 48 else event.event[:47] + "…"
+    return f"{event.time:%H:%M:%S} {text}"

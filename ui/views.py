@@ -87,3 +87,19 @@ def audit_frame(entries: list[AuditEntry]) -> list[dict[str, str]]:
         {"When (UTC)": f"{e.at:%Y-%m-%d %H:%M:%S}", "Who": e.actor, "What": e.summary, "Version": str(e.version)}
         for e in entries
     ]
+
+
+def fishbone(pm: PostMortem) -> None:
+    """Draw the factors grouped by category, one column per category used, the immediate cause at the head."""
+    if not pm.factors:
+        st.caption("Add contributing factors to see them grouped by category.")
+        return
+    st.markdown(f"**Effect:** {pm.immediate_cause or pm.title}")
+    groups: dict[str, list[str]] = {}
+    for factor in pm.factors:
+        groups.setdefault(factor.category.value, []).append(f"**{factor.id}** {factor.text}")
+    for column, (category, texts) in zip(st.columns(len(groups)), sorted(groups.items()), strict=True):
+        with column.container(border=True):
+            st.markdown(f"**{category}**")
+            for text in texts:
+                st.markdown(f"- {text}")

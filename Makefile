@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8501
-APT_PACKAGES := chromium fonts-dejavu-core poppler-utils
+APT_PACKAGES := chromium fonts-dejavu-core poppler-utils prometheus prometheus-alertmanager
 
 .PHONY: run test lint bench install install-test system-packages clean
 

@@ -19,6 +19,7 @@ import requests
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bench import language_eval
 from core.export import markdown
 from core.storage import engine
 from tests.browser import chromium, free_port
@@ -111,6 +112,11 @@ def main() -> None:
             ("Markdown report (median)", f"{markdown_time():.1f} ms", "≤ 100 ms"),
             ("Cold start to first page", f"{cold_start(f'sqlite:///{tmp}/cold.db'):.2f} s", "≤ 5 s"),
         ]
+    language = language_eval.evaluate()
+    rows += [
+        (f"Blameless check precision ({language.sentences} sentences)", f"{language.precision:.3f}", "≥ 0.9"),
+        (f"Blameless check recall ({language.sentences} sentences)", f"{language.recall:.3f}", "≥ 0.9"),
+    ]
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'figure':>12}  goal")
     for name, figure, goal in rows:

@@ -284,6 +284,20 @@ def _actions_cover_factors(pm: PostMortem, _now: datetime) -> str | None:
     )
 
 
+def _actions_timely(pm: PostMortem, _now: datetime) -> str | None:
+    late = [
+        a.id
+        for a in pm.actions
+        if a.priority is Priority.HIGH and a.deadline is not None and a.deadline > pm.end.date() + timedelta(days=30)
+    ]
+    if not late:
+        return None
+    return (
+        f"High-priority {_join(late)} {'is' if len(late) == 1 else 'are'} due more than 30 days after the incident. "
+        "Is it really high priority? Bring the deadline forward, or lower the priority."
+    )
+
+
 # --- step 6: report -----------------------------------------------------------------------------
 
 
@@ -409,6 +423,7 @@ GATES: tuple[Gate, ...] = (
          _actions_complete),
     Gate("actions.specific", Step.ACTIONS, GateKind.HARD, "Actions are specific", _actions_specific),
     Gate("actions.cover-factors", Step.ACTIONS, GateKind.HARD, "Every factor addressed", _actions_cover_factors),
+    Gate("actions.timely", Step.ACTIONS, GateKind.ADVISORY, "High priority means soon", _actions_timely),
     Gate("report.sections", Step.REPORT, GateKind.HARD, "Report sections filled", _report_sections),
     Gate("report.blameless", Step.REPORT, GateKind.HARD, "Blameless language", _report_blameless),
     Gate("report.reviewed", Step.REPORT, GateKind.HARD, "Reviewed", _report_reviewed),

@@ -6,10 +6,11 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from core import gates
+from core import drafts, gates
 from core.errors import GateBlockedError, InvalidInputError, StaleWriteError
 from core.models import (
     ActionItem,
+    ActionType,
     DataGap,
     Dismissal,
     FollowUpReview,
@@ -61,14 +62,20 @@ def create(
 
 
 def commit(
-    before: PostMortem, after: PostMortem, *, actor: str, now: datetime, repo: PostMortemRepository
+    before: PostMortem,
+    after: PostMortem,
+    *,
+    actor: str,
+    now: datetime,
+    repo: PostMortemRepository,
+    summary: str | None = None,
 ) -> PostMortem:
-    """Save ``after`` if it differs from ``before``; the audit entry names the fields changed."""
+    """Save ``after`` if it differs from ``before``; the audit entry names the fields changed (or ``summary``)."""
     changed = changed_fields(before, after)
     if not changed:
         return before
     try:
-        return repo.save(after, actor=actor, now=now, summary="changed " + ", ".join(changed))
+        return repo.save(after, actor=actor, now=now, summary=summary or "changed " + ", ".join(changed))
     except StaleWriteError as exc:
         exc.attempted = after
         raise
@@ -202,6 +209,49 @@ def set_actions(
     return commit(pm, after, actor=actor, now=now, repo=repo)
 
 
+def attach_draft(
+    pm: PostMortem,
+    factor_id: str,
+    *,
+    kind: str,
+    public_url: str,
+    actor: str,
+    now: datetime,
+    repo: PostMortemRepository,
+) -> PostMortem:
+    """Attach a runbook ("runbook") or alerting-rule ("alert-rule") draft for a factor to an action item.
+
+    The draft goes to the first action item linked to the factor; when there is none, a new item is added
+    with the draft attached, for the team to complete (owner, deadline, priority).
+    """
+    factor = next((f for f in pm.factors if f.id == factor_id), None)
+    if factor is None:
+        raise InvalidInputError(f"There is no contributing factor {factor_id!r}.")
+    runbook_name = f"{pm.id}-{factor.id}-runbook.md"
+    if kind == "runbook":
+        name, text = runbook_name, drafts.runbook(pm, factor, today=now.date())
+        action_text = f"Publish the runbook {runbook_name} for this failure mode and link it from its alerts"
+    elif kind == "alert-rule":
+        runbook_url = f"{public_url}/actions?pm={pm.id}#{runbook_name}"
+        name, text = f"{pm.id}-{factor.id}-alert-rule.yml", drafts.alert_rule(pm, factor, runbook_url=runbook_url)
+        action_text = f"Deploy the alerting rule {name} (checked with promtool) and route it to the on-call"
+    else:
+        raise InvalidInputError(f"Unknown draft kind {kind!r}: expected runbook or alert-rule.")
+    target = next((a for a in pm.actions if factor.id in a.factor_ids and not a.attachment), None)
+    if target is not None:
+        actions = tuple(
+            dataclasses.replace(a, attachment_name=name, attachment=text) if a.id == target.id else a
+            for a in pm.actions
+        )
+        after = dataclasses.replace(pm, actions=actions)
+    else:
+        item = ActionItem(id=f"AI-{pm.next_action_number:03d}", action=action_text, factor_ids=(factor.id,),
+                          type=ActionType.DETECT if kind == "alert-rule" else ActionType.MITIGATE,
+                          attachment_name=name, attachment=text)
+        after = dataclasses.replace(pm, actions=(*pm.actions, item), next_action_number=pm.next_action_number + 1)
+    return commit(pm, after, actor=actor, now=now, repo=repo)
+
+
 def update_report(
     pm: PostMortem,
     report: Report,
@@ -227,7 +277,7 @@ def dismiss_finding(
         raise InvalidInputError("Say why this wording is acceptable before dismissing the finding.")
     dismissal = Dismissal(field=field, text=text, reason=reason.strip())
     return commit(pm, dataclasses.replace(pm, dismissals=(*pm.dismissals, dismissal)), actor=actor, now=now,
-                  repo=repo)
+                  repo=repo, summary=f"dismissed the language finding “{text}” in {field}: {dismissal.reason}")
 
 
 def publish(pm: PostMortem, *, actor: str, now: datetime, repo: PostMortemRepository) -> PostMortem:

@@ -300,3 +300,31 @@ def test_the_sidebar_shows_each_steps_state(app_db):
     assert captions[:3] == ["done", "done", "done"]
     assert captions[3] == "immediate cause written missing"
     assert captions[4:] == ["blocked by an earlier step"] * 3
+
+
+def test_a_vague_action_blocks_next_until_it_is_made_specific(app_db):
+    pm = app_db.add(gathered(), actor="t", now=NOW)
+    app = open_app(pm.id, "actions")
+    assert not next_button(app).disabled
+    edit_table(app, edited={"0": {"action": "Improve monitoring"}})
+    assert next_button(app).disabled and "too vague" in errors(app)
+    edit_table(app, edited={"0": {"action": "Add db_pool_in_use to the Checkout dashboard with an 80% alert"}})
+    assert not next_button(app).disabled
+
+
+def test_human_error_in_a_chain_blocks_next_until_rewritten(app_db):
+    pm = app_db.add(gathered(), actor="t", now=NOW)
+    app = open_app(pm.id, "factors")
+    by_label(app.text_input, "Why? (5)").input("Human error by the on-call engineer").run()
+    assert next_button(app).disabled and "What made this possible?" in errors(app)
+    by_label(app.text_input, "Why? (5)").input("Query plans are not reviewed before deploys").run()
+    assert not next_button(app).disabled
+
+
+def test_the_demo_offers_drafts_and_attaches_them(app_db):
+    seeded = demo.seed_if_empty(now=NOW, repo=app_db)
+    app = open_app(seeded.id, "actions")
+    by_label(app.button, "Draft an alerting rule").click().run()
+    assert not app.exception
+    assert any(a.attachment_name.endswith("alert-rule.yml") for a in app_db.get(seeded.id).actions)
+    assert any("alert-rule.yml" in b.label for b in app.get("download_button"))

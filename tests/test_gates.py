@@ -217,3 +217,11 @@ def test_gate_ids_are_unique_and_every_step_has_gates():
     assert {g.step for g in gates.GATES} == set(Step)
     with pytest.raises(KeyError):
         gates.gate_or_raise("no.such-gate")
+
+
+def test_a_high_priority_item_due_after_thirty_days_is_questioned():
+    pm = complete_postmortem()
+    assert status(pm, "actions.timely") is None
+    slow = dataclasses.replace(pm.actions[0], deadline=date(2026, 5, 1))
+    message = status(complete_postmortem(actions=(slow, pm.actions[1])), "actions.timely")
+    assert "AI-001" in message and "30 days" in message

@@ -118,3 +118,12 @@ def test_share_links_resolve_until_revoked(repo):
     repo.revoke_share_link(link.token, now=NOW)
     assert repo.resolve_share_link(link.token) is None
     assert not repo.share_links(pm.id)[0].active
+
+
+def test_a_dismissed_language_finding_is_kept_with_its_reason_in_the_audit_trail(repo):
+    pm = repo.add(make_postmortem(), actor="a", now=NOW)
+    pm = postmortem_service.dismiss_finding(pm, field="Lessons learned", text="Simply", reason="figure of speech",
+                                            actor="@dan", now=NOW, repo=repo)
+    assert repo.get(pm.id).dismissals[0].reason == "figure of speech"
+    expected = "dismissed the language finding “Simply” in Lessons learned: figure of speech"
+    assert repo.audit(pm.id)[0].summary == expected

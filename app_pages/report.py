@@ -6,7 +6,7 @@ from core import postmortem_service, report_text
 from core.export import markdown
 from core.models import Report
 from core.steps import Step
-from ui import deps, state, views, widgets
+from ui import deps, reports, state, views, widgets
 
 STEP = Step.REPORT
 readonly = widgets.step_header(STEP)
@@ -50,17 +50,28 @@ for n, (field, finding) in enumerate(findings):
 report_md = markdown.render(pm, now=deps.now())
 with st.expander("Preview the report", icon=":material/visibility:"):
     st.markdown(report_md)
-st.download_button("Download Markdown", report_md, file_name=f"{pm.id}.md", mime="text/markdown",
-                   key=key(STEP, "download-md"), on_click="ignore", icon=":material/download:")
+left, right = st.columns(2)
+left.download_button("Download Markdown", report_md, file_name=f"{pm.id}.md", mime="text/markdown",
+                     key=key(STEP, "download-md"), on_click="ignore", icon=":material/download:")
+right.download_button("Download PDF", lambda: reports.pdf_report(pm), file_name=f"{pm.id}.pdf", mime="application/pdf",
+                      key=key(STEP, "download-pdf"), on_click="ignore", icon=":material/picture_as_pdf:")
 
 st.subheader("Publish")
+snapshots = deps.repository().snapshots(pm.id)
 if pm.published_at is not None:
-    st.success(f"Published on {pm.published_at:%Y-%m-%d %H:%M} UTC.")
-elif st.button("Publish the report", type="primary", disabled=readonly, key=key(STEP, "publish")):
+    st.success(f"Published on {pm.published_at:%Y-%m-%d %H:%M} UTC. Later edits do not change a published "
+               "version; publish again to add a new one.")
+label = "Publish a new version" if pm.published_at else "Publish the report"
+if st.button(label, type="primary", disabled=readonly, key=key(STEP, "publish")):
     with widgets.reporting_errors():
-        state.save(postmortem_service.publish(pm, **edit))
+        published, _ = postmortem_service.publish(pm, render_pdf=reports.pdf_report, **edit)
+        state.save(published)
     state.set_notice("The report is published. Next: track the action items.")
     st.rerun()
+for snap in snapshots:
+    st.download_button(f"Version {snap.number} published {snap.published_at:%Y-%m-%d %H:%M} UTC (PDF)", snap.pdf,
+                       file_name=f"{pm.id}-v{snap.number}.pdf", mime="application/pdf", on_click="ignore",
+                       key=key(STEP, f"snapshot-{snap.number}"), icon=":material/history:")
 
 st.subheader("Share link for the review meeting")
 st.caption("A read-only page anyone with the link can open during the review meeting. Revoke it at any time.")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.export import markdown
-from ui import deps, views
+from ui import deps, reports, views
 
 token = st.query_params.get("token", "")
 link = deps.repository().resolve_share_link(token) if token else None
@@ -13,5 +13,11 @@ if link is None or link.pm_id != st.query_params.get("pm"):
 
 pm = deps.repository().get(link.pm_id)
 views.large_type()
-st.caption(f"Read-only view of {pm.id} · status {pm.status.value}")
-st.markdown(markdown.render(pm, now=deps.now()))
+st.caption(f"Read-only view of {pm.id} · status {pm.status.value} · all times UTC")
+report = markdown.render(pm, now=deps.now())
+head, timeline_heading, rest = report.partition("## Timeline")
+st.markdown(head)
+views.timeline_chart(pm)
+st.markdown(timeline_heading + rest)
+st.download_button("Download the PDF", lambda: reports.pdf_report(pm), file_name=f"{pm.id}.pdf",
+                   mime="application/pdf", on_click="ignore", icon=":material/picture_as_pdf:", key="view.pdf")

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import dataclasses
 import getpass
 import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core import demo, gates, language, postmortem_service
+import requests
+
+from core import demo, gates, gathering, language, postmortem_service
+from core.connectors import alertmanager, prometheus
 from core.errors import InvalidInputError, PostmortemError
 from core.export import document, markdown
 from core.models import IncidentType, Severity
@@ -121,6 +126,97 @@ def _load(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
     return 0
 
 
+def _gather(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
+    pm = repo.get(args.id)
+    now = _now()
+    session = requests.Session()
+    if args.file:
+        path = Path(args.file)
+        try:
+            stream = path.open("rb")
+        except OSError as exc:
+            raise InvalidInputError(f"{args.file}: cannot read the file ({exc.strerror})") from exc
+        zone = _zone(args.timezone)
+        with stream:
+            result = gathering.read_file(stream, name=path.name, pm=pm, now=now, fmt=args.format, assume_tz=zone)
+    elif args.prometheus:
+        if not args.query:
+            raise InvalidInputError("--prometheus needs --query PROMQL (e.g. sum(rate(http_requests_total[5m])))")
+        step = prometheus.parse_step(args.step) if args.step else None
+        result = prometheus.PrometheusConnector(session).import_metrics(args.prometheus, args.query, pm.window,
+                                                                         now=now, step=step)
+    elif args.alert_history:
+        result = prometheus.PrometheusConnector(session).import_alert_history(args.alert_history, pm.window, now=now)
+    else:
+        result = alertmanager.AlertmanagerConnector(session).import_alerts(args.alertmanager, pm.window, now=now)
+    stored = gathering.apply_import(pm, result, actor=_actor(), now=now, repo=repo)
+    source = result.source
+    print(f"imported {source.origin} as {source.kind.value}: {source.records_read} records read, "
+          f"{len(result.candidates)} candidate events, {len(result.events)} timeline events, "
+          f"{len(result.series)} series, {len(result.alerts)} alert intervals")
+    if result.skipped_outside_window:
+        print(f"skipped {result.skipped_outside_window} records outside the incident window (plus margin)")
+    if source.records_rejected:
+        print(f"rejected {source.records_rejected} records; first reasons:")
+        for reason in source.rejected_reasons:
+            print(f"  {reason}")
+    for gap in stored.gaps:
+        if gap.automatic:
+            print(f"data gap: {gap.reason}")
+    print(stored.id)
+    return 0
+
+
+def _zone(name: str | None) -> tzinfo | None:
+    if not name:
+        return None
+    try:
+        return UTC if name.upper() == "UTC" else ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInputError(f"--timezone {name!r} is not a time zone: use e.g. UTC or Europe/Berlin") from exc
+
+
+def _candidates(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
+    pm = repo.get(args.id)
+    rows = [
+        {"id": c.id, "time": c.time.strftime("%Y-%m-%dT%H:%M:%SZ"), "event": c.event, "source": c.source,
+         "count": c.count, "example": c.example}
+        for c in gathering.open_candidates(pm)
+    ]
+    if args.format == "json":
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        for r in rows:
+            print(f"{r['id']}\t{r['time']}\t{r['count']}×\t{r['source']}\t{r['event']}")
+    return 0
+
+
+def _promote(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
+    pm = gathering.promote(repo.get(args.id), args.candidate_ids, actor=_actor(), now=_now(), repo=repo)
+    print(f"{len(args.candidate_ids)} candidate(s) added to the timeline of {pm.id}", file=sys.stderr)
+    return 0
+
+
+def _timeline(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
+    pm = repo.get(args.id)
+    rows = [
+        {"time": e.time.strftime("%Y-%m-%dT%H:%M:%SZ"), "event": e.event, "source": e.source, "actor": e.actor,
+         "kind": e.kind.value, "milestone": e.milestone.value if e.milestone else None}
+        for e in pm.events
+        if not e.hidden
+    ]
+    if args.format == "json":
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=["time", "event", "source", "actor", "kind", "milestone"],
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        sys.stdout.write("\n".join(markdown.timeline_table(pm.events)) + "\n")
+    return 0
+
+
 def _lint(args: argparse.Namespace) -> int:
     try:
         text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
@@ -181,6 +277,34 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load", help="store a JSON document as a new post-mortem; prints its id")
     p.add_argument("file", help="JSON document, or - for standard input")
     p.set_defaults(handler=_load)
+
+    p = sub.add_parser("gather", help="import telemetry from a file or a server; prints the id last")
+    p.add_argument("id")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--file", help="a log, JSON export or Slack export zip")
+    source.add_argument("--prometheus", metavar="URL", help="a Prometheus server to query (with --query)")
+    source.add_argument("--alertmanager", metavar="URL", help="an Alertmanager server (current alerts)")
+    source.add_argument("--alert-history", metavar="PROMETHEUS_URL", help="alert history from Prometheus ALERTS")
+    p.add_argument("--format", choices=list(gathering.FORMATS), default="auto")
+    p.add_argument("--timezone", help="zone of times written without one in the file, e.g. Europe/Berlin")
+    p.add_argument("--query", help="PromQL for --prometheus")
+    p.add_argument("--step", help="resolution for --prometheus, e.g. 15s (raised to stay under 11,000 points)")
+    p.set_defaults(handler=_gather)
+
+    p = sub.add_parser("candidates", help="events proposed by log imports, not yet in the timeline")
+    p.add_argument("id")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(handler=_candidates)
+
+    p = sub.add_parser("promote", help="add candidate events to the timeline")
+    p.add_argument("id")
+    p.add_argument("candidate_ids", nargs="+", metavar="CANDIDATE_ID")
+    p.set_defaults(handler=_promote)
+
+    p = sub.add_parser("timeline", help="print the timeline (all visible events, UTC)")
+    p.add_argument("id")
+    p.add_argument("--format", choices=["json", "csv", "md"], default="md")
+    p.set_defaults(handler=_timeline)
 
     p = sub.add_parser("lint", help="blameless-language (or action specificity) check; exit 1 on findings")
     p.add_argument("file", help="Markdown or text file, or - for standard input")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from core import language, report_text
+from core import coverage, language, report_text
 from core.models import Milestone, PostMortem, Priority, SourceKind
 from core.steps import Step
 
@@ -102,26 +102,18 @@ def _gather_coverage(pm: PostMortem, _now: datetime) -> str | None:
     problems = []
     for kind in SourceKind:
         imports = [i for i in pm.imports if i.kind is kind]
-        if not kind.required or not imports or any(g.source is kind for g in pm.gaps):
+        if not kind.required or not imports or any(g.source is kind and not g.automatic for g in pm.gaps):
             continue
-        windows = sorted((i.covered for i in imports if i.covered is not None), key=lambda w: w.start)
-        if not windows:
+        if all(i.covered is None for i in imports):
             problems.append(f"the {kind.value} imported do not say which times they cover")
             continue
-        cursor, uncovered = pm.start, timedelta(0)
-        for w in windows:
-            if w.start > cursor:
-                uncovered += min(w.start, pm.end) - cursor
-            cursor = max(cursor, w.end)
-            if cursor >= pm.end:
-                break
-        if cursor < pm.end:
-            uncovered += pm.end - cursor
-        if uncovered > timedelta(minutes=1):
-            problems.append(f"the {kind.value} miss {report_text.format_duration(uncovered)} of the window")
+        missing = sum((h.end - h.start for h in coverage.uncovered(pm, kind)), timedelta(0))
+        if missing:
+            problems.append(f"the {kind.value} miss {report_text.format_duration(missing)} of the window")
     if not problems:
         return None
-    return "Coverage: " + "; ".join(problems) + ". Record a data gap for each, and consider longer retention."
+    return "Coverage: " + "; ".join(problems) + ". Each stretch is recorded as a data gap: add why it is missing, " \
+        "and consider longer retention."
 
 
 # --- step 3: timeline ---------------------------------------------------------------------------

@@ -196,6 +196,7 @@ class DataGap:
     source: SourceKind
     reason: str
     window: TimeWindow | None = None
+    automatic: bool = False
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,7 @@ class Candidate:
     kind: EventKind = EventKind.LOG
     last_time: UtcDatetime | None = None
     dismissed: bool = False
+    promoted: bool = False
 
 
 @dataclass(frozen=True)
@@ -427,6 +429,20 @@ class ShareLink:
     def active(self) -> bool:
         """Return True while the link has not been revoked."""
         return self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A frozen publication of the report: what was published, as it was, whatever happens later."""
+
+    pm_id: str
+    number: int
+    version: int
+    published_at: UtcDatetime
+    actor: str
+    document: str
+    markdown: str
+    pdf: bytes
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
 from core import drafts, gates
 from core.errors import GateBlockedError, InvalidInputError, StaleWriteError
+from core.export import markdown
 from core.models import (
     ActionItem,
     ActionType,
@@ -19,6 +20,7 @@ from core.models import (
     PostMortem,
     Report,
     Severity,
+    Snapshot,
     SourceImport,
     SourceKind,
     Status,
@@ -280,8 +282,18 @@ def dismiss_finding(
                   repo=repo, summary=f"dismissed the language finding “{text}” in {field}: {dismissal.reason}")
 
 
-def publish(pm: PostMortem, *, actor: str, now: datetime, repo: PostMortemRepository) -> PostMortem:
-    """Publish the report; every hard gate of steps 1–6 must pass."""
+def publish(
+    pm: PostMortem,
+    *,
+    render_pdf: Callable[[PostMortem], bytes],
+    actor: str,
+    now: datetime,
+    repo: PostMortemRepository,
+) -> tuple[PostMortem, Snapshot]:
+    """Publish the report and freeze a snapshot (document, Markdown, PDF); every hard gate of steps 1–6 must pass.
+
+    Publishing again after later edits adds a new snapshot; earlier ones stay as they were.
+    """
     failures = tuple(
         f"{r.gate.step.label}: {r.message}"
         for step in Step
@@ -291,8 +303,16 @@ def publish(pm: PostMortem, *, actor: str, now: datetime, repo: PostMortemReposi
     if failures:
         raise GateBlockedError("The report cannot be published yet:", failures)
     follow_up = pm.follow_up or FollowUpReview(scheduled_for=(now + timedelta(weeks=4)).date())
-    after = dataclasses.replace(pm, status=Status.PUBLISHED, published_at=now, follow_up=follow_up)
-    return repo.save(after, actor=actor, now=now, summary="published the report")
+    status = pm.status if pm.status in (Status.FOLLOW_UP, Status.CLOSED) else Status.PUBLISHED
+    after = dataclasses.replace(pm, status=status, published_at=pm.published_at or now, follow_up=follow_up)
+    frozen = dataclasses.replace(after, version=after.version + 1)
+    try:
+        snapshot = repo.publish(after, actor=actor, now=now, markdown=markdown.render(frozen, now=now),
+                                pdf=render_pdf(frozen))
+    except StaleWriteError as exc:
+        exc.attempted = after
+        raise
+    return frozen, snapshot
 
 
 def update_tracking(

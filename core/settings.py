@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.errors import InvalidInputError
 
@@ -17,10 +17,14 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     public_url: str = "http://127.0.0.1:8501"
     seed_demo: bool = True
+    import_dir: str = "data/imports"
+    pagerduty_token: str = field(default="", repr=False)
+    slack_token: str = field(default="", repr=False)
+    github_token: str = field(default="", repr=False)
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, object]) -> Settings:
-        """Build settings from environment-like keys (DATABASE_URL, PUBLIC_URL, SEED_DEMO)."""
+        """Build settings from environment-like keys (DATABASE_URL, PUBLIC_URL, SEED_DEMO, IMPORT_DIR, tokens)."""
         url = _text(mapping, "DATABASE_URL", DEFAULT_DATABASE_URL)
         if "://" not in url:
             raise InvalidInputError(
@@ -34,6 +38,10 @@ class Settings:
             database_url=url,
             public_url=_text(mapping, "PUBLIC_URL", "http://127.0.0.1:8501").rstrip("/"),
             seed_demo=seed in {"1", "true", "yes"},
+            import_dir=_text(mapping, "IMPORT_DIR", "data/imports"),
+            pagerduty_token=_text(mapping, "PAGERDUTY_TOKEN", ""),
+            slack_token=_text(mapping, "SLACK_TOKEN", ""),
+            github_token=_text(mapping, "GITHUB_TOKEN", ""),
         )
 
 

@@ -141,13 +141,38 @@ def test_gather_sources_blocks_next_until_each_required_source_is_imported_or_ex
                                                           "Alertmanager forgot"]
 
 
-def test_a_file_added_in_gather_is_recorded(app_db):
+def test_an_uploaded_log_proposes_candidates_that_can_be_promoted(app_db):
     pm = app_db.add(make_postmortem(), actor="t", now=NOW)
     app = open_app(pm.id, "gather")
-    app.file_uploader[0].set_value(("nginx.log", b"line 1\nline 2\nline 3\n", "text/plain"))
-    by_label(app.button, "Add file").click().run()
-    imported = app_db.get(pm.id).imports
-    assert [(i.origin, i.records_read) for i in imported] == [("nginx.log", 3)]
+    log = (demo.DEMO_DIR / "telemetry" / "nginx-access.log").read_bytes()
+    app.file_uploader[0].set_value(("nginx-access.log", log, "text/plain"))
+    by_label(app.button, "Import").click().run()
+    assert not app.exception, app.exception
+    stored = app_db.get(pm.id)
+    assert [(i.origin, i.records_rejected) for i in stored.imports] == [("nginx-access.log", 3)]
+    assert any("502" in c.event for c in stored.candidates)
+    assert "nginx-access.log: 6,04" in app.success[0].value  # the import says what it read
+    table = app.data_editor[0]
+    app.session_state[table.key] = {"edited_rows": {"0": {"pick": True}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    by_label(app.button, "Add 1 to the timeline").click().run()
+    stored = app_db.get(pm.id)
+    assert len(stored.events) == 1 and stored.events[0].time == min(c.time for c in stored.candidates)
+
+
+def test_a_log_without_time_zone_asks_for_it(app_db):
+    pm = app_db.add(make_postmortem(), actor="t", now=NOW)
+    app = open_app(pm.id, "gather")
+    app.file_uploader[0].set_value(("app.log", b"2026-03-14 14:05:00 ERROR pool exhausted\n", "text/plain"))
+    by_label(app.button, "Import").click().run()
+    assert "no time zone" in errors(app)
+    assert app_db.get(pm.id).imports == ()
+    by_label(app.selectbox, "Time zone").select("Europe/Berlin")
+    app.file_uploader[0].set_value(("app.log", b"2026-03-14 15:05:00 ERROR pool exhausted\n", "text/plain"))
+    by_label(app.button, "Import").click().run()
+    assert "no time zone" not in errors(app)
+    [candidate] = app_db.get(pm.id).candidates
+    assert candidate.time == at(14, 5)
 
 
 # --- step 3: timeline -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-from core import cli
+from core import cli, demo
 from core.export import document
 from tests.factories import complete_postmortem
 
@@ -80,3 +80,60 @@ def test_the_installed_console_script_runs(sqlite_url):
     result = subprocess.run([sys.executable, "-m", "core.cli", "--db", sqlite_url, "list"], capture_output=True,
                             text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_timeline_prints_the_json_shape_of_the_contract(capsys, sqlite_url, tmp_path):
+    source = tmp_path / "in.json"
+    source.write_text(document.dumps(complete_postmortem()))
+    run(capsys, "--db", sqlite_url, "load", str(source))
+    code, out, _ = run(capsys, "--db", sqlite_url, "timeline", "PM-2026-03-14", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and rows[0] == {"time": "2026-03-14T14:02:17Z", "event": "First 502 responses from checkout",
+                                     "source": "nginx", "actor": "-", "kind": "log", "milestone": "impact_start"}
+    code, out, _ = run(capsys, "--db", sqlite_url, "timeline", "PM-2026-03-14", "--format", "csv")
+    assert out.splitlines()[0] == "time,event,source,actor,kind,milestone" and len(out.splitlines()) == 7
+    code, out, _ = run(capsys, "--db", sqlite_url, "timeline", "PM-2026-03-14", "--format", "md")
+    assert out.splitlines()[0] == "| Time | Event | Source | Actor |"
+
+
+def test_gather_candidates_and_promote_on_the_demo_files(capsys, sqlite_url):
+    run(capsys, "--db", sqlite_url, "new", "--title", "Checkout", "--start", "2026-03-14T14:00:00Z",
+        "--end", "2026-03-14T15:30:00Z", "--severity", "P1", "--service", "checkout")
+    code, out, _ = run(capsys, "--db", sqlite_url, "gather", "PM-2026-03-14", "--file",
+                       str(demo.DEMO_DIR / "telemetry" / "nginx-access.log"))
+    lines = out.splitlines()
+    assert code == 0 and lines[-1] == "PM-2026-03-14"
+    assert lines[0].startswith("imported nginx-access.log as logs: 6046 records read")
+    assert "rejected 3 records" in out and "nginx-access.log line 911" in out
+    code, out, _ = run(capsys, "--db", sqlite_url, "candidates", "PM-2026-03-14", "--format", "json")
+    candidates = json.loads(out)
+    assert set(candidates[0]) == {"id", "time", "event", "source", "count", "example"}
+    first_502 = next(c for c in candidates if c["event"] == "First HTTP 502 on GET /api/checkout")
+    assert first_502["time"] == "2026-03-14T14:02:17Z"
+    code, _, _ = run(capsys, "--db", sqlite_url, "promote", "PM-2026-03-14", first_502["id"])
+    assert code == 0
+    _, out, _ = run(capsys, "--db", sqlite_url, "timeline", "PM-2026-03-14", "--format", "json")
+    assert [e["event"] for e in json.loads(out)] == ["First HTTP 502 on GET /api/checkout"]
+    _, out, _ = run(capsys, "--db", sqlite_url, "candidates", "PM-2026-03-14", "--format", "json")
+    assert first_502["id"] not in {c["id"] for c in json.loads(out)}
+    # importing the same file again duplicates nothing
+    run(capsys, "--db", sqlite_url, "gather", "PM-2026-03-14", "--file",
+        str(demo.DEMO_DIR / "telemetry" / "nginx-access.log"))
+    _, out, _ = run(capsys, "--db", sqlite_url, "candidates", "PM-2026-03-14", "--format", "json")
+    assert len(json.loads(out)) == len(candidates) - 1
+
+
+def test_gather_refuses_a_file_that_is_no_telemetry_naming_the_formats(capsys, sqlite_url, tmp_path):
+    run(capsys, "--db", sqlite_url, "new", "--title", "x", "--start", "2026-03-14T14:00:00Z",
+        "--end", "2026-03-14T15:30:00Z", "--severity", "P1", "--service", "a")
+    picture = tmp_path / "photo.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
+    code, _, err = run(capsys, "--db", sqlite_url, "gather", "PM-2026-03-14", "--file", str(picture))
+    assert code == 2 and "photo.png" in err and "nginx" in err and "JSON lines" in err
+
+
+def test_promoting_an_unknown_candidate_says_how_to_list_them(capsys, sqlite_url):
+    run(capsys, "--db", sqlite_url, "new", "--title", "x", "--start", "2026-03-14T14:00:00Z",
+        "--end", "2026-03-14T15:30:00Z", "--severity", "P1", "--service", "a")
+    code, _, err = run(capsys, "--db", sqlite_url, "promote", "PM-2026-03-14", "c-nope")
+    assert code == 2 and "postmortem candidates PM-2026-03-14" in err

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from core import postmortem_service
-from core.errors import NotFoundError, StaleWriteError
+from core.errors import GateBlockedError, NotFoundError, StaleWriteError
 from core.models import Severity
 from tests.factories import NOW, START, complete_postmortem, make_postmortem
 
@@ -127,3 +127,32 @@ def test_a_dismissed_language_finding_is_kept_with_its_reason_in_the_audit_trail
     assert repo.get(pm.id).dismissals[0].reason == "figure of speech"
     expected = "dismissed the language finding “Simply” in Lessons learned: figure of speech"
     assert repo.audit(pm.id)[0].summary == expected
+
+
+def fake_pdf(pm):
+    return f"%PDF-fake {pm.title} v{pm.version}".encode()
+
+
+def test_publishing_freezes_a_snapshot_that_later_edits_do_not_change(repo):
+    pm = repo.add(complete_postmortem(), actor="a", now=NOW)
+    published, snapshot = postmortem_service.publish(pm, render_pdf=fake_pdf, actor="@maria", now=NOW, repo=repo)
+    assert published == repo.get(pm.id) and published.published_at == NOW
+    assert snapshot.number == 1 and snapshot.version == published.version
+    assert snapshot.pdf == b"%PDF-fake Checkout errors after release v2.3.0 v2"
+    assert "# Post-Mortem: Checkout errors after release v2.3.0" in snapshot.markdown
+    edited = postmortem_service.update_incident(published, title="Renamed later", start=pm.start, end=pm.end,
+                                                severity=pm.severity, incident_type=pm.type, services=pm.services,
+                                                actor="@bob", now=NOW, repo=repo)
+    [kept] = repo.snapshots(pm.id)
+    assert kept == snapshot and "Renamed later" not in kept.document + kept.markdown
+    later = NOW + timedelta(hours=3)
+    _, second = postmortem_service.publish(edited, render_pdf=fake_pdf, actor="@bob", now=later, repo=repo)
+    assert [s.number for s in repo.snapshots(pm.id)] == [2, 1]
+    assert "Renamed later" in second.markdown and repo.get(pm.id).published_at == NOW
+
+
+def test_publishing_is_refused_while_a_hard_gate_fails(repo):
+    pm = repo.add(complete_postmortem(reviewed_at=None), actor="a", now=NOW)
+    with pytest.raises(GateBlockedError, match="review date"):
+        postmortem_service.publish(pm, render_pdf=fake_pdf, actor="a", now=NOW, repo=repo)
+    assert repo.snapshots(pm.id) == [] and repo.get(pm.id).published_at is None

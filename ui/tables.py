@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from core.models import (
     ActionItem,
     ActionStatus,
     ActionType,
+    Candidate,
     ContributingFactor,
     EventKind,
     FactorCategory,
@@ -222,3 +224,12 @@ def event_label(pm: PostMortem, event_id: str) -> str:
         return event_id
     text = event.event if len(event.event) <= 48 else event.event[:47] + "…"
     return f"{event.time:%H:%M:%S} {text}"
+
+
+def candidates_frame(candidates: Sequence[Candidate]) -> pd.DataFrame:
+    """Return candidate events as a table with a "pick" checkbox column."""
+    rows = [{"pick": False, "time": pd.Timestamp(c.time), "event": c.event, "source": c.source, "count": c.count,
+             "example": c.example} for c in candidates]
+    frame = pd.DataFrame(rows, columns=["pick", "time", "event", "source", "count", "example"])
+    frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    return frame

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from core import report_text
+from core import chart, report_text
 from core.models import AuditEntry, PostMortem, ShareLink, Summary
 from core.steps import Step
 
@@ -103,3 +103,10 @@ def fishbone(pm: PostMortem) -> None:
             st.markdown(f"**{category}**")
             for text in texts:
                 st.markdown(f"- {text}")
+
+
+def timeline_chart(pm: PostMortem) -> None:
+    """Draw the incident chart (metrics, alerts, events, milestones) when there is anything to draw."""
+    if not (pm.series or pm.alerts or pm.events):
+        return
+    st.altair_chart(chart.timeline_chart(pm), width="stretch")

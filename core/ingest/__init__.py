@@ -21,3 +21,4 @@ class ImportResult:
     events: tuple[TimelineEvent, ...] = ()
     series: tuple[MetricSeries, ...] = ()
     alerts: tuple[AlertInterval, ...] = ()
+    skipped_outside_window: int = 0  # lines read but outside the incident window plus margin: counted, not kept

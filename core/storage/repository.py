@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from core.errors import NotFoundError, StaleWriteError, StorageError
 from core.export import document
-from core.models import ActionStatus, AuditEntry, PostMortem, Severity, ShareLink, Status, Summary
+from core.models import ActionStatus, AuditEntry, PostMortem, Severity, ShareLink, Snapshot, Status, Summary
 from core.storage import tables
 
 
@@ -35,6 +36,14 @@ class PostMortemRepository(Protocol):
 
     def save(self, pm: PostMortem, *, actor: str, now: datetime, summary: str) -> PostMortem:
         """Store ``pm`` if the stored version is still ``pm.version``; return it with the new version."""
+        ...
+
+    def publish(self, pm: PostMortem, *, actor: str, now: datetime, markdown: str, pdf: bytes) -> Snapshot:
+        """Save ``pm`` (version-checked) and freeze its snapshot, both or neither."""
+        ...
+
+    def snapshots(self, pm_id: str) -> list[Snapshot]:
+        """Return the published snapshots of ``pm_id``, newest first."""
         ...
 
     def list_summaries(self, *, today: date) -> list[Summary]:
@@ -132,22 +141,26 @@ class SqlPostMortemRepository:
 
     def save(self, pm: PostMortem, *, actor: str, now: datetime, summary: str) -> PostMortem:
         """Store ``pm`` if the stored version is still ``pm.version``; return it with the new version."""
-        stored = _with_version(pm, pm.version + 1)
         with self._transaction() as conn:
-            result = conn.execute(
-                update(tables.postmortems)
-                .where(tables.postmortems.c.id == pm.id, tables.postmortems.c.version == pm.version)
-                .values(**_row(stored, now=now, created=False))
-            )
-            if result.rowcount != 1:
-                actual = conn.execute(
-                    select(tables.postmortems.c.version).where(tables.postmortems.c.id == pm.id)
-                ).scalar()
-                if actual is None:
-                    raise NotFoundError(f"The post-mortem {pm.id!r} no longer exists.")
-                raise StaleWriteError(pm.id, pm.version, int(actual))
-            _audit(conn, stored, actor=actor, now=now, summary=summary)
-        return stored
+            return _update(conn, pm, actor=actor, now=now, summary=summary)
+
+    def publish(self, pm: PostMortem, *, actor: str, now: datetime, markdown: str, pdf: bytes) -> Snapshot:
+        """Save ``pm`` (version-checked) and freeze its snapshot, both or neither."""
+        s = tables.snapshots
+        with self._transaction() as conn:
+            stored = _update(conn, pm, actor=actor, now=now, summary="published the report")
+            number = conn.execute(select(func.count()).where(s.c.pm_id == pm.id)).scalar_one() + 1
+            snapshot = Snapshot(pm.id, number, stored.version, now, actor, document.dumps(stored), markdown, pdf)
+            conn.execute(insert(s).values(**dataclasses.asdict(snapshot)))
+        return snapshot
+
+    def snapshots(self, pm_id: str) -> list[Snapshot]:
+        """Return the published snapshots of ``pm_id``, newest first."""
+        s = tables.snapshots
+        with self._transaction() as conn:
+            rows = conn.execute(select(s).where(s.c.pm_id == pm_id).order_by(s.c.number.desc())).all()
+        return [Snapshot(r.pm_id, r.number, r.version, r.published_at, r.actor, r.document, r.markdown, bytes(r.pdf))
+                for r in rows]
 
     def list_summaries(self, *, today: date) -> list[Summary]:
         """Return every post-mortem's summary, newest incident first."""
@@ -215,6 +228,22 @@ class SqlPostMortemRepository:
             if secrets.compare_digest(r.token.encode(), token.encode()):
                 found = ShareLink(r.token, r.pm_id, r.created_at, r.revoked_at)
         return found
+
+
+def _update(conn: Connection, pm: PostMortem, *, actor: str, now: datetime, summary: str) -> PostMortem:
+    stored = _with_version(pm, pm.version + 1)
+    result = conn.execute(
+        update(tables.postmortems)
+        .where(tables.postmortems.c.id == pm.id, tables.postmortems.c.version == pm.version)
+        .values(**_row(stored, now=now, created=False))
+    )
+    if result.rowcount != 1:
+        actual = conn.execute(select(tables.postmortems.c.version).where(tables.postmortems.c.id == pm.id)).scalar()
+        if actual is None:
+            raise NotFoundError(f"The post-mortem {pm.id!r} no longer exists.")
+        raise StaleWriteError(pm.id, pm.version, int(actual))
+    _audit(conn, stored, actor=actor, now=now, summary=summary)
+    return stored
 
 
 def _with_version(pm: PostMortem, version: int) -> PostMortem:

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, TypeDecorator
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
 from sqlalchemy.engine import Dialect
 
 
@@ -67,4 +78,17 @@ share_links = Table(
     Column("pm_id", String(40), ForeignKey("postmortems.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime),
+)
+
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column("pm_id", String(40), ForeignKey("postmortems.id", ondelete="CASCADE"), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("published_at", UtcDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("markdown", Text, nullable=False),
+    Column("pdf", LargeBinary, nullable=False),
 )

@@ -1,0 +1,46 @@
+"""Large telemetry files by URL or by path on the server, for imports too big to upload."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import BinaryIO, cast
+
+import requests
+
+from core.connectors.errors import ConnectorError
+from core.connectors.http import base_url
+from core.errors import InvalidInputError
+
+CHUNK = 1024 * 1024
+
+
+def download(session: requests.Session, url: str, *, timeout: float = 30.0) -> BinaryIO:
+    """Stream ``url`` into a temporary file (memory stays small whatever the size) and return it rewound."""
+    address = base_url(url)
+    try:
+        with session.get(address, stream=True, timeout=timeout) as response:
+            if response.status_code >= 400:
+                raise ConnectorError(f"{address} answered HTTP {response.status_code}: check the address.")
+            spool = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, who closes it)
+            for chunk in response.iter_content(CHUNK):
+                spool.write(chunk)
+    except requests.Timeout as exc:
+        raise ConnectorError(f"{address} did not answer within {timeout:g} s: is it reachable?") from exc
+    except requests.RequestException as exc:
+        raise ConnectorError(f"Could not download {address}: is it reachable? ({exc.__class__.__name__})") from exc
+    spool.seek(0)
+    return cast(BinaryIO, spool)
+
+
+def server_file(path: str, *, import_dir: str) -> Path:
+    """Return ``path`` resolved inside ``import_dir``; anything outside it (``..``, links) is refused."""
+    root = Path(import_dir).resolve()
+    candidate = (root / path).resolve()
+    if root != candidate and root not in candidate.parents:
+        raise InvalidInputError(
+            f"{path!r} is outside the import folder {import_dir}: copy the file there and give its name."
+        )
+    if not candidate.is_file():
+        raise InvalidInputError(f"There is no file {path!r} in the import folder {import_dir}.")
+    return candidate

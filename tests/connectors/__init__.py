@@ -1,0 +1,1 @@
+"""Tests of the live connectors (real Prometheus/Alertmanager, pytest-httpserver) and the saved-file importers."""

@@ -1,0 +1,244 @@
+"""The forms of the gather step: files, server sources, candidate events and data gaps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import tzinfo
+from typing import BinaryIO
+from zoneinfo import ZoneInfo, available_timezones
+
+import requests
+import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from core import gathering, postmortem_service
+from core.connectors import alertmanager, files, loki, pagerduty, prometheus, slack
+from core.ingest import ImportResult
+from core.models import PostMortem, SourceKind
+from core.steps import Step
+from ui import deps, state, tables, widgets
+
+STEP = Step.GATHER
+ZONES = ["UTC", *sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "posix/")))]
+FORMAT_LABELS = {"auto": "Detect automatically", "nginx": "nginx/Apache access log", "kubectl": "kubectl logs",
+                 "jsonl": "JSON lines", "syslog": "syslog", "plain": "plain timestamped lines",
+                 "prometheus": "Prometheus query_range JSON", "prometheus-alerts": "Prometheus ALERTS history JSON",
+                 "alertmanager": "Alertmanager / amtool alerts JSON", "pagerduty": "PagerDuty log entries JSON",
+                 "slack": "Slack export (zip)"}
+
+
+def run_import(pm: PostMortem, label: str, read: Callable[[], ImportResult]) -> PostMortem:
+    """Run one import with a progress indicator, save it, and say in plain words what it brought."""
+    with widgets.reporting_errors(), st.status(f"Importing {label}…", expanded=False) as status:
+        result = read()
+        pm = gathering.apply_import(pm, result, actor=state.actor(), now=deps.now(), repo=deps.repository())
+        state.save(pm)
+        status.update(label=f"Imported {label}", state="complete")
+    state.set_notice(describe(result))
+    return pm
+
+
+def describe(result: ImportResult) -> str:
+    """Return one sentence about an import: what was read, kept, skipped and rejected."""
+    s = result.source
+    parts = [f"{s.origin}: {s.records_read:,} records read"]
+    if result.candidates:
+        parts.append(f"{len(result.candidates)} candidate events")
+    if result.events:
+        parts.append(f"{len(result.events)} timeline events")
+    if result.series:
+        parts.append(f"{len(result.series)} metric series")
+    if result.alerts:
+        parts.append(f"{len(result.alerts)} alert intervals")
+    if result.skipped_outside_window:
+        parts.append(f"{result.skipped_outside_window:,} outside the incident window skipped")
+    if s.records_rejected:
+        parts.append(f"{s.records_rejected} rejected (first: {s.rejected_reasons[0] if s.rejected_reasons else '?'})")
+    return ", ".join(parts) + "."
+
+
+def file_form(pm: PostMortem, readonly: bool) -> None:
+    """Upload a file, or name one on the server or at a URL; ask for the time zone when the file has none."""
+    key = state.widget_key
+    with st.container(border=True):
+        st.markdown("**Add a file** — logs, Prometheus/Alertmanager JSON, PagerDuty JSON, a Slack export zip")
+        fmt = st.selectbox("Format", list(FORMAT_LABELS), format_func=FORMAT_LABELS.__getitem__, disabled=readonly,
+                           key=key(STEP, "format"))
+        zone_name = st.selectbox("Time zone of times written without one", ["(ask me)", *ZONES], disabled=readonly,
+                                 key=key(STEP, "zone"), help="Times are never guessed: without a zone in the file "
+                                 "and here, the import stops and asks.")
+        zone: tzinfo | None = None if zone_name == "(ask me)" else ZoneInfo(zone_name)
+        upload = st.file_uploader("Upload a file", disabled=readonly, key=key(STEP, "upload"))
+        where = st.text_input("…or a file in the server's import folder, or an http(s) URL", disabled=readonly,
+                              key=key(STEP, "where"), placeholder="nginx-2026-03-14.log.gz or https://…")
+        if st.button("Import", type="primary", disabled=readonly, key=key(STEP, "import")):
+            _import_chosen(pm, upload, where, fmt, zone)
+
+
+def _import_chosen(pm: PostMortem, upload: UploadedFile | None, where: str, fmt: str, zone: tzinfo | None) -> None:
+    where = where.strip()
+    if upload is None and not where:
+        st.warning("Choose a file to upload, or give a file name or URL.")
+        return
+    name = upload.name if upload is not None else (where.rsplit("/", 1)[-1] or where)
+    size = upload.size if upload is not None else 0
+    bar = st.progress(0.0, text=f"Reading {name}…")
+
+    def report(done: int) -> None:
+        if size:
+            bar.progress(min(done / size, 1.0), text=f"Reading {name}… {done / 1e6:,.0f} MB")
+
+    def read() -> ImportResult:
+        with _open(upload, where) as stream:
+            return gathering.read_file(stream, name=name, pm=pm, now=deps.now(), fmt=fmt, assume_tz=zone,
+                                       progress=report)
+
+    run_import(pm, name, read)
+    st.rerun()
+
+
+def _open(upload: UploadedFile | None, where: str) -> BinaryIO:
+    if upload is not None:
+        return upload
+    if where.startswith(("http://", "https://")):
+        return files.download(_session(), where)
+    return files.server_file(where, import_dir=deps.settings().import_dir).open("rb")
+
+
+@st.cache_resource
+def _session() -> requests.Session:
+    return requests.Session()
+
+
+def server_form(pm: PostMortem, readonly: bool) -> None:
+    """Import from live servers: Prometheus, alert history, Alertmanager, PagerDuty, Slack, Loki."""
+    key = state.widget_key
+    settings = deps.settings()
+    source = st.radio("Server", ["Prometheus metrics", "Alert history (Prometheus)", "Alertmanager", "PagerDuty",
+                                 "Slack", "Loki logs"], horizontal=True, disabled=readonly, key=key(STEP, "server"))
+    url = st.text_input("Server address", disabled=readonly, key=key(STEP, f"url-{source}"),
+                        placeholder="http://prometheus:9090")
+    session = _session()
+    if source == "Prometheus metrics":
+        templates = {t.name: t for t in prometheus.QUERY_TEMPLATES}
+        template = st.selectbox("Start from", list(templates), key=key(STEP, "template"), disabled=readonly)
+        service = pm.services[0] if pm.services else "service"
+        query = st.text_area("PromQL query", value=templates[template].render(service), disabled=readonly,
+                             key=key(STEP, f"query-{template}"))
+        if st.button("Import metrics", disabled=readonly, key=key(STEP, "go-prom")):
+            run_import(pm, "Prometheus metrics", lambda: prometheus.PrometheusConnector(session).import_metrics(
+                url, query, pm.window, now=deps.now()))
+            st.rerun()
+    elif source == "Alert history (Prometheus)":
+        if st.button("Import alert history", disabled=readonly, key=key(STEP, "go-alerts")):
+            run_import(pm, "alert history", lambda: prometheus.PrometheusConnector(session).import_alert_history(
+                url, pm.window, now=deps.now()))
+            st.rerun()
+    elif source == "Alertmanager":
+        st.caption("Alertmanager only holds current alerts; for the history use “Alert history (Prometheus)”.")
+        if st.button("Import current alerts", disabled=readonly, key=key(STEP, "go-am")):
+            run_import(pm, "Alertmanager alerts", lambda: alertmanager.AlertmanagerConnector(session).import_alerts(
+                url, pm.window, now=deps.now()))
+            st.rerun()
+    elif source == "PagerDuty":
+        incident = st.text_input("PagerDuty incident id", disabled=readonly, key=key(STEP, "pd-id"))
+        if not settings.pagerduty_token:
+            st.info("Set PAGERDUTY_TOKEN in the environment or secrets to read PagerDuty, or upload its JSON.")
+        elif st.button("Import the incident log", disabled=readonly, key=key(STEP, "go-pd")):
+            run_import(pm, "PagerDuty log", lambda: pagerduty.PagerDutyConnector(
+                session, token=settings.pagerduty_token, api_url=url or pagerduty.API_URL).import_incident(
+                incident, pm.window, now=deps.now()))
+            st.rerun()
+    elif source == "Slack":
+        channel = st.text_input("Slack channel id", disabled=readonly, key=key(STEP, "slack-id"))
+        if not settings.slack_token:
+            st.info("Set SLACK_TOKEN in the environment or secrets to read Slack, or upload the export zip.")
+        elif st.button("Import the channel", disabled=readonly, key=key(STEP, "go-slack")):
+            run_import(pm, "Slack channel", lambda: slack.SlackConnector(
+                session, token=settings.slack_token, api_url=url or slack.API_URL).import_channel(
+                channel, pm.window, now=deps.now()))
+            st.rerun()
+    else:
+        query = st.text_input("LogQL query", disabled=readonly, key=key(STEP, "logql"),
+                              placeholder='{app="checkout"}')
+        if st.button("Import logs", disabled=readonly, key=key(STEP, "go-loki")):
+            run_import(pm, "Loki logs", lambda: loki.LokiConnector(session).import_logs(
+                url, query, pm.window, now=deps.now(), consume=gathering.loki_candidates(pm, url)))
+            st.rerun()
+
+
+def commands(pm: PostMortem) -> None:
+    """Show copy-paste export commands that really work for the incident window."""
+    start = pm.start.strftime("%Y-%m-%dT%H:%M:%SZ")
+    st.markdown("`kubectl logs` has no end time: export from the start and the import keeps only the window.")
+    st.code(f"kubectl logs deployment/{pm.services[0] if pm.services else 'my-service'} --all-containers "
+            f"--timestamps --since-time={start} > app.log", language="bash")
+    st.markdown("`amtool` shows only current alerts. For the history, save Prometheus's `ALERTS` series:")
+    st.code("curl -G http://prometheus:9090/api/v1/query_range "
+            f"--data-urlencode 'query=ALERTS{{alertstate=\"firing\"}}' --data-urlencode start={start} "
+            f"--data-urlencode end={pm.end:%Y-%m-%dT%H:%M:%SZ} "
+            "--data-urlencode step=15s > alerts-history.json", language="bash")
+    st.code("amtool --alertmanager.url=http://alertmanager:9093 alert query -o json > alerts.json", language="bash")
+
+
+def source_status(pm: PostMortem, kind: SourceKind, readonly: bool) -> None:
+    """Show what was imported for one kind of source, its coverage, rejects and data gaps."""
+    imports = [i for i in pm.imports if i.kind is kind]
+    gaps = [(n, g) for n, g in enumerate(pm.gaps) if g.source is kind]
+    label = f"{kind.value.capitalize()}{' (required)' if kind.required else ''}"
+    with st.container(border=True):
+        done = bool(imports) or any(not g.automatic for _, g in gaps)
+        st.markdown(f"{':green[:material/check_circle:]' if done else ':material/radio_button_unchecked:'} **{label}**")
+        for i in imports:
+            covered = f", covers {i.covered.start:%H:%M}–{i.covered.end:%H:%M} UTC" if i.covered else ""
+            rejected = f", **{i.records_rejected} rejected**" if i.records_rejected else ""
+            st.markdown(f":material/description: `{i.origin}` — {i.records_read:,} records{covered}{rejected}")
+            if i.rejected_reasons:
+                with st.expander("Why records were rejected"):
+                    for reason in i.rejected_reasons:
+                        st.text(reason)
+        for n, g in gaps:
+            left, right = st.columns([6, 1])
+            badge = ":orange-badge[data gap, found automatically]" if g.automatic else ":orange-badge[data gap]"
+            left.markdown(f"{badge} {g.reason}")
+            if not g.automatic and right.button("Remove", key=state.widget_key(STEP, f"remove-gap-{n}"),
+                                                disabled=readonly):
+                with widgets.reporting_errors():
+                    state.save(postmortem_service.remove_gap(pm, n, actor=state.actor(), now=deps.now(),
+                                                             repo=deps.repository()))
+                st.rerun()
+        if not imports and not gaps:
+            st.caption("Nothing yet.")
+
+
+def candidates(pm: PostMortem, readonly: bool) -> None:
+    """List the open candidate events; the ticked ones can be promoted to the timeline or dismissed."""
+    proposed = gathering.open_candidates(pm)
+    if not proposed:
+        st.caption("No open candidates. Importing logs proposes the first errors, bursts and deploys here.")
+        return
+    st.caption("Each row is the first occurrence of an error signature, a burst, or a deploy, with how often it "
+               "happened. Tick the ones that belong on the timeline.")
+    table = st.data_editor(
+        tables.candidates_frame(proposed), key=state.widget_key(STEP, f"candidates-v{pm.version}"),
+        hide_index=True, width="stretch", disabled=["time", "event", "source", "count", "example"],
+        column_config={
+            "pick": st.column_config.CheckboxColumn("Pick", default=False),
+            "time": st.column_config.DatetimeColumn("First seen (UTC)", format="YYYY-MM-DD HH:mm:ss", timezone="UTC"),
+            "event": st.column_config.TextColumn("Event", width="large"),
+            "count": st.column_config.NumberColumn("Count"),
+            "example": st.column_config.TextColumn("Example line"),
+        },
+        column_order=["pick", "time", "event", "source", "count", "example"],
+    )
+    picked = [c.id for c, chosen in zip(proposed, table["pick"].tolist(), strict=True) if chosen]
+    left, right = st.columns(2)
+    if left.button(f"Add {len(picked)} to the timeline", disabled=readonly or not picked, type="primary",
+                   key=state.widget_key(STEP, "promote")):
+        with widgets.reporting_errors():
+            state.save(gathering.promote(pm, picked, actor=state.actor(), now=deps.now(), repo=deps.repository()))
+        st.rerun()
+    if right.button(f"Dismiss {len(picked)}", disabled=readonly or not picked, key=state.widget_key(STEP, "dismiss")):
+        with widgets.reporting_errors():
+            state.save(gathering.dismiss(pm, picked, actor=state.actor(), now=deps.now(), repo=deps.repository()))
+        st.rerun()

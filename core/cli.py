@@ -10,17 +10,19 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import requests
 
-from core import demo, gates, gathering, language, postmortem_service
+from core import chart, demo, gates, gathering, language, postmortem_service, timeline
 from core.connectors import alertmanager, prometheus
 from core.errors import InvalidInputError, PostmortemError
-from core.export import document, markdown
-from core.models import IncidentType, Severity
+from core.export import document, ics, markdown, pdf
+from core.models import IncidentType, PostMortem, Severity
+from core.trackers import github, sync
+from core.trackers.base import TicketOutcome
 from core.settings import Settings
 from core.storage import engine
 from core.storage.repository import SqlPostMortemRepository
@@ -33,8 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.handler is _lint:  # the only verb that needs no database
             status: int = _lint(args)
             return status
-        settings = Settings.from_mapping({**os.environ, **({"DATABASE_URL": args.db} if args.db else {})})
-        repo = engine.open_repository(settings.database_url)
+        repo = engine.open_repository(_settings(args).database_url)
         try:
             result: int = args.handler(args, repo)
         finally:
@@ -105,13 +106,75 @@ def _check(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
 
 def _export(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
     pm = repo.get(args.id)
-    text = markdown.render(pm, now=_now()) if args.format == "md" else document.dumps(pm)
-    if args.output == "-":
-        sys.stdout.write(text)
+    now = _now()
+    data: bytes
+    if args.format == "md":
+        data = markdown.render(pm, now=now).encode()
+    elif args.format == "json":
+        data = document.dumps(pm).encode()
+    elif args.format == "pdf":
+        data = pdf.render(pm, now=now, chart_png=chart.chart_png(pm) if _has_chart(pm) else None)
     else:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}", file=sys.stderr)
+        first_review = (now + timedelta(days=7 - now.weekday())).date()
+        data = ics.render(pm, first_review=first_review, created_at=now, public_url=_settings(args).public_url)
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        try:
+            Path(args.output).write_bytes(data)
+        except OSError as exc:
+            raise InvalidInputError(f"{args.output}: cannot write the file ({exc.strerror})") from exc
+        print(f"wrote {args.output} ({len(data):,} bytes)", file=sys.stderr)
     return 0
+
+
+def _has_chart(pm: PostMortem) -> bool:
+    return bool(pm.series or pm.alerts or pm.events)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_mapping({**os.environ, **({"DATABASE_URL": args.db} if args.db else {})})
+
+
+def _milestones(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
+    pm = repo.get(args.id)
+    suggestions = timeline.suggest_milestones(pm)
+    if args.accept:
+        stored = postmortem_service.commit(pm, timeline.accept_milestones(pm, suggestions), actor=_actor(),
+                                           now=_now(), repo=repo, summary="accepted the suggested milestones")
+        pm = stored
+    if args.format == "json":
+        print(json.dumps({
+            m.value: ({"time": s.time.strftime("%Y-%m-%dT%H:%M:%SZ"), "source": s.source} if s else None)
+            for m, s in suggestions.items()
+        }, indent=2))
+    else:
+        for m, s in suggestions.items():
+            print(f"{m.label:<13} {s.time:%Y-%m-%d %H:%M:%S}Z  {s.source}: {s.reason}" if s else f"{m.label:<13} -")
+        for d in timeline.durations(pm):
+            print(d.sentence)
+    return 0
+
+
+def _track(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
+    token = os.environ.get("GITHUB_TOKEN", "")
+    if not token:
+        raise InvalidInputError("Set GITHUB_TOKEN to a token that may create issues in " + args.github)
+    pm = repo.get(args.id)
+    settings = _settings(args)
+    tracker = github.GitHubTracker(requests.Session(), repo=args.github, token=token, api_url=args.api_url)
+    logins = dict(pair.split("=", 1) for pair in args.login)
+    now = _now()
+    if args.sync:
+        changed, results = sync.sync_status(pm, tracker, now=now)
+    else:
+        changed, results = sync.create_tickets(pm, tracker, pm_url=f"{settings.public_url}/track?pm={pm.id}",
+                                               logins=logins, now=now)
+    postmortem_service.update_tracking(pm, changed.actions, weekly_review_issued_at=pm.weekly_review_issued_at,
+                                       follow_up=pm.follow_up, actor=_actor(), now=now, repo=repo)
+    for r in results:
+        print(r.message)
+    return 1 if any(r.outcome is TicketOutcome.FAILED for r in results) else 0
 
 
 def _load(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
@@ -268,9 +331,24 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(handler=_check)
 
-    p = sub.add_parser("export", help="export the report (md) or the whole document (json)")
+    p = sub.add_parser("milestones", help="suggested milestones from the data; --accept writes them")
     p.add_argument("id")
-    p.add_argument("--format", choices=["md", "json"], required=True)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--accept", action="store_true")
+    p.set_defaults(handler=_milestones)
+
+    p = sub.add_parser("track", help="create (or --sync) GitHub issues for the action items; GITHUB_TOKEN")
+    p.add_argument("id")
+    p.add_argument("--github", required=True, metavar="OWNER/REPO")
+    p.add_argument("--api-url", default="https://api.github.com", help="GitHub Enterprise API address")
+    p.add_argument("--login", action="append", default=[], metavar="OWNER=LOGIN",
+                   help="map an action owner to a GitHub login for the assignee (repeatable)")
+    p.add_argument("--sync", action="store_true", help="read status back from the issues instead")
+    p.set_defaults(handler=_track)
+
+    p = sub.add_parser("export", help="export the report (md, pdf), the document (json) or reviews (ics)")
+    p.add_argument("id")
+    p.add_argument("--format", choices=["md", "pdf", "json", "ics"], required=True)
     p.add_argument("--output", required=True, help="file to write, or - for standard output")
     p.set_defaults(handler=_export)
 

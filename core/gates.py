@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from core import coverage, language, report_text
+from core import coverage, language, report_text, timeline
 from core.models import Milestone, PostMortem, Priority, SourceKind
 from core.steps import Step
 
@@ -159,23 +159,10 @@ def _timeline_attributed(pm: PostMortem, _now: datetime) -> str | None:
 
 
 def _timeline_clock_skew(pm: PostMortem, _now: datetime) -> str | None:
-    margin = timedelta(hours=1)
-    flagged = []
-    for source in sorted({e.source for e in pm.events}):
-        times = [e.time for e in pm.events if e.source == source]
-        if all(pm.start - margin <= t <= pm.end + margin for t in times):
-            continue
-        for hours in sorted(range(-14, 15), key=abs):
-            shift = timedelta(hours=hours)
-            if hours and all(pm.start - margin <= t + shift <= pm.end + margin for t in times):
-                flagged.append(f"\"{source}\" looks {abs(hours)} h {'behind' if hours > 0 else 'ahead'}")
-                break
-    if not flagged:
+    skews = timeline.detect_skew(pm)
+    if not skews:
         return None
-    return (
-        "Clock skew: " + "; ".join(flagged) + ". Its events fall outside the incident window by whole hours — "
-        "a time zone written as UTC? Check the source's time zone and shift its events."
-    )
+    return "Clock skew: " + " ".join(s.reason for s in skews) + " Check the source's time zone and shift its events."
 
 
 # --- step 4: factors ----------------------------------------------------------------------------

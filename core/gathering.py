@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, tzinfo
 from typing import BinaryIO
 
-from core import coverage, postmortem_service, report_text
+from core import coverage, postmortem_service, report_text, timeline
 from core.connectors.loki import LokiLine
 from core.errors import InvalidInputError
 from core.ingest import ImportResult, logs, structured
@@ -70,7 +70,7 @@ def apply_import(
         pm,
         imports=(*imports, source),
         candidates=_merge_candidates(pm.candidates, result.candidates),
-        events=_merge_events(pm.events, result.events),
+        events=timeline.merge_events(pm.events, result.events),
         series=_merge_series(pm.series, result.series),
         alerts=tuple({(a.name, a.start, a.labels): a for a in (*pm.alerts, *result.alerts)}.values()),
     )
@@ -150,11 +150,6 @@ def _merge_candidates(old: Sequence[Candidate], new: Sequence[Candidate]) -> tup
         merged[c.id] = (dataclasses.replace(c, dismissed=previous.dismissed, promoted=previous.promoted)
                         if previous else c)
     return tuple(sorted(merged.values(), key=lambda c: (c.time, c.id)))
-
-
-def _merge_events(old: Sequence[TimelineEvent], new: Sequence[TimelineEvent]) -> tuple[TimelineEvent, ...]:
-    known = {e.id for e in old}
-    return tuple(sorted((*old, *(e for e in new if e.id not in known)), key=lambda e: (e.time, e.id)))
 
 
 def _merge_series(old: Sequence[MetricSeries], new: Sequence[MetricSeries]) -> tuple[MetricSeries, ...]:

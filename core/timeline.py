@@ -54,24 +54,31 @@ def _sources(source: str) -> list[str]:
 
 def _words(text: str) -> frozenset[str]:
     found = (_SYNONYMS.get(w, w) for w in _WORD.findall(text.lower()))
-    return frozenset(w for w in found if len(w) > 1 and w not in _STOP_WORDS)
+    return frozenset(w for w in found if (len(w) > 1 or w.isdigit()) and w not in _STOP_WORDS)
+
+
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
 
 
 def _same_text(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
-def _similar(a: str, b: str) -> bool:
-    wa, wb = _words(a), _words(b)
+def _similar(wa: frozenset[str], wb: frozenset[str]) -> bool:
     if not wa or not wb:
         return False
     # "HighErrorRate firing" and "HighErrorRate resolved" are two moments, however alike
     if ("firing" in wa - wb and "resolved" in wb - wa) or ("resolved" in wa - wb and "firing" in wb - wa):
         return False
+    # numbers and ids tell alike texts apart: "pod x2kqp OOMKilled" and "pod r7hjn OOMKilled" are two events
+    ids_a, ids_b = {w for w in wa if _has_digit(w)}, {w for w in wb if _has_digit(w)}
+    if ids_a and ids_b and not ids_a & ids_b:
+        return False
     return len(wa & wb) / min(len(wa), len(wb)) >= _SIMILAR
 
 
-def _same_moment(kept: TimelineEvent, new: TimelineEvent) -> bool:
+def _same_moment(kept: TimelineEvent, new: TimelineEvent, words: Callable[[str], frozenset[str]]) -> bool:
     """Return True when ``new`` describes the moment of ``kept``; the caller passes events within FOLD_WINDOW."""
     if kept.time == new.time and _same_text(kept.event, new.event):
         return True
@@ -81,7 +88,7 @@ def _same_moment(kept: TimelineEvent, new: TimelineEvent) -> bool:
     # two different facts of one source (a push and an SMS notification) stay two events
     if set(_sources(kept.source)) == set(_sources(new.source)):
         return False
-    return _similar(kept.event, new.event)
+    return _similar(words(kept.event), words(new.event))
 
 
 def _fold(kept: TimelineEvent, new: TimelineEvent) -> TimelineEvent:
@@ -114,12 +121,19 @@ def merge_events(existing: Iterable[TimelineEvent], incoming: Iterable[TimelineE
     """
     merged = sorted(existing, key=_order)
     ids = {e.id for e in merged}
+    seen: dict[str, frozenset[str]] = {}
+
+    def words(text: str) -> frozenset[str]:
+        if text not in seen:
+            seen[text] = _words(text)
+        return seen[text]
+
     for new in sorted(incoming, key=_order):
         if new.id in ids:
             continue
         low = bisect.bisect_left(merged, new.time - FOLD_WINDOW, key=_time)
         high = bisect.bisect_right(merged, new.time + FOLD_WINDOW, key=_time)
-        twins = [i for i in range(low, high) if _same_moment(merged[i], new)]
+        twins = [i for i in range(low, high) if _same_moment(merged[i], new, words)]
         if not twins:
             bisect.insort(merged, new, key=_order)
             ids.add(new.id)
@@ -169,6 +183,14 @@ _SIGNAL_KINDS = frozenset({EventKind.LOG, EventKind.METRIC, EventKind.MANUAL})
 _FIX_KINDS = frozenset({EventKind.LOG, EventKind.MANUAL, EventKind.DEPLOY})
 
 
+def _is_5xx(text: str) -> bool:
+    return bool(_FIVE_XX.search(text))
+
+
+def _is_burst(text: str) -> bool:
+    return bool(_BURST_START.search(text))
+
+
 def _errorish(text: str) -> bool:
     return any(not _NEGATION.search(text[: m.start()]) for m in _ERRORISH.finditer(text))
 
@@ -213,33 +235,28 @@ def _first(events: Iterable[TimelineEvent], test: Callable[[TimelineEvent], bool
 
 
 def _suggest_impact(pm: PostMortem, events: Sequence[TimelineEvent], before: datetime | None) -> Suggestion | None:
-    low = pm.start - _LOOKBACK
-    high = before if before is not None else pm.end
+    low, high = pm.start - _LOOKBACK, before if before is not None else pm.end
     in_time = [e for e in events if low <= e.time <= high and e.kind in _SIGNAL_KINDS]
-    seen = {(e.time, e.source) for e in pm.events}
-    candidates = sorted(
-        (c for c in pm.candidates
-         if not c.dismissed and c.kind is not EventKind.DEPLOY and low <= c.time <= high
-         and (c.time, c.source) not in seen),
-        key=lambda c: (c.time, c.id),
+    in_timeline = {(e.time, e.source) for e in pm.events}
+    candidates = sorted((c for c in pm.candidates if not c.dismissed and c.kind is not EventKind.DEPLOY
+                         and low <= c.time <= high and (c.time, c.source) not in in_timeline),
+                        key=lambda c: (c.time, c.id))
+
+    def events_where(test: Callable[[str], bool], reason: str) -> list[Suggestion]:
+        return [_from_event(e, reason) for e in in_time if test(e.event)]
+
+    def candidates_where(test: Callable[[str], bool], reason: str) -> list[Suggestion]:
+        return [_from_candidate(c, reason.format(count=c.count)) for c in candidates if test(c.event)]
+
+    tiers = (
+        events_where(_is_5xx, "First 5xx error in the timeline")
+        + candidates_where(lambda t: _is_5xx(t) and _is_burst(t), "First 5xx error burst ({count:,} errors)"),
+        candidates_where(_is_burst, "First error burst ({count:,} errors)")
+        + candidates_where(_is_5xx, "First 5xx error in the logs ({count:,} like it)"),
+        events_where(_errorish, "Earliest error in the timeline")
+        + candidates_where(_errorish, "Earliest error in the logs ({count:,} like it)"),
     )
-    tiers: list[list[tuple[datetime, Suggestion]]] = [
-        [(e.time, _from_event(e, "First 5xx error in the timeline")) for e in in_time
-          if _FIVE_XX.search(e.event)]
-         + [(c.time, _from_candidate(c, f"First 5xx error burst ({c.count:,} errors)")) for c in candidates
-            if _FIVE_XX.search(c.event) and _BURST_START.search(c.event)],
-        [(c.time, _from_candidate(c, f"First error burst ({c.count:,} errors)")) for c in candidates
-          if _BURST_START.search(c.event)]
-         + [(c.time, _from_candidate(c, f"First 5xx error in the logs ({c.count:,} like it)")) for c in candidates
-            if _FIVE_XX.search(c.event)],
-        [(e.time, _from_event(e, "Earliest error in the timeline")) for e in in_time if _errorish(e.event)]
-         + [(c.time, _from_candidate(c, f"Earliest error in the logs ({c.count:,} like it)")) for c in candidates
-            if _errorish(c.event)],
-    ]
-    for found in tiers:
-        if found:
-            return min(found, key=lambda pair: pair[0])[1]
-    return None
+    return next((min(found, key=lambda s: s.time) for found in tiers if found), None)
 
 
 def _suggest_detected(pm: PostMortem, events: Sequence[TimelineEvent]) -> Suggestion | None:
@@ -253,23 +270,28 @@ def _suggest_detected(pm: PostMortem, events: Sequence[TimelineEvent]) -> Sugges
     return _from_event(page, "First page (no alert in the timeline)") if page is not None else None
 
 
+def _is_fix(event: TimelineEvent) -> bool:
+    return event.kind is EventKind.DEPLOY or (event.kind in _FIX_KINDS and bool(_FIX.search(event.event)))
+
+
+def _is_fixed(event: TimelineEvent) -> bool:
+    """Return True for a fix reported complete, or for a sign of recovery."""
+    return (_is_fix(event) and bool(_DONE.search(event.event))) or (
+        event.kind in _FIX_KINDS | _SIGNAL_KINDS and bool(_RECOVERY.search(event.event)))
+
+
 def _suggest_mitigated(pm: PostMortem, events: Sequence[TimelineEvent], after: datetime | None,
                        resolved: datetime | None) -> Suggestion | None:
     if after is None:
         return None
     later = [e for e in events if after < e.time and (resolved is None or e.time <= resolved)]
-    fix = _first(later, lambda e: e.kind in _FIX_KINDS and (e.kind is EventKind.DEPLOY or bool(_FIX.search(e.event))))
+    fix = _first(later, _is_fix)
     if fix is not None:
-        done = _first(
-            (e for e in later if fix.time < e.time <= fix.time + _MITIGATION_WAIT and e.kind in _FIX_KINDS),
-            lambda e: bool((_FIX.search(e.event) or e.kind is EventKind.DEPLOY) and _DONE.search(e.event))
-            or bool(_RECOVERY.search(e.event)),
-        )
+        done = _first((e for e in later if fix.time < e.time <= fix.time + _MITIGATION_WAIT), _is_fixed)
         if done is not None:
             return _from_event(done, "The first fix after detection completes")
         return _from_event(fix, "First deploy, rollback or restart after detection")
-    recovery = _first((e for e in later if e.kind in _FIX_KINDS | _SIGNAL_KINDS), lambda e: bool(
-        _RECOVERY.search(e.event)))
+    recovery = _first(later, _is_fixed)
     if recovery is not None:
         return _from_event(recovery, "First sign of recovery after detection")
     ends = sorted((c for c in pm.candidates if not c.dismissed and c.time > after and _BURST_END.search(c.event)),

@@ -137,3 +137,32 @@ def test_promoting_an_unknown_candidate_says_how_to_list_them(capsys, sqlite_url
         "--end", "2026-03-14T15:30:00Z", "--severity", "P1", "--service", "a")
     code, _, err = run(capsys, "--db", sqlite_url, "promote", "PM-2026-03-14", "c-nope")
     assert code == 2 and "postmortem candidates PM-2026-03-14" in err
+
+
+def test_milestones_suggest_from_the_data_and_accept_writes_them(capsys, sqlite_url, tmp_path):
+    stripped = document.loads(demo.DEMO_DOCUMENT.read_text())
+    stripped = dataclasses.replace(stripped, events=tuple(dataclasses.replace(e, milestone=None)
+                                                          for e in stripped.events))
+    path = tmp_path / "stripped.json"
+    path.write_text(document.dumps(stripped))
+    _, out, _ = run(capsys, "--db", sqlite_url, "load", str(path))
+    pm_id = out.strip()
+    code, out, _ = run(capsys, "--db", sqlite_url, "milestones", pm_id, "--format", "json")
+    suggested = json.loads(out)
+    assert list(suggested) == ["impact_start", "detected", "acknowledged", "mitigated", "resolved"]
+    assert suggested["impact_start"] == {"time": "2026-03-14T14:02:17Z", "source": "nginx access log"}
+    assert suggested["acknowledged"]["source"] == "PagerDuty"
+    run(capsys, "--db", sqlite_url, "milestones", pm_id, "--accept")
+    _, out, _ = run(capsys, "--db", sqlite_url, "timeline", pm_id, "--format", "json")
+    marked = {e["milestone"]: e["time"] for e in json.loads(out) if e["milestone"]}
+    assert marked == {m: s["time"] for m, s in suggested.items()}
+
+
+def test_export_pdf_and_calendar(capsys, sqlite_url, tmp_path):
+    _, out, _ = run(capsys, "--db", sqlite_url, "load", str(demo.DEMO_DOCUMENT))
+    report, calendar = tmp_path / "r.pdf", tmp_path / "r.ics"
+    assert run(capsys, "--db", sqlite_url, "export", out.strip(), "--format", "pdf", "--output", str(report))[0] == 0
+    assert report.read_bytes().startswith(b"%PDF-")
+    assert run(capsys, "--db", sqlite_url, "export", out.strip(), "--format", "ics", "--output", str(calendar))[0] == 0
+    text = calendar.read_text()
+    assert "RRULE:FREQ=WEEKLY" in text and "Weekly review of open action items" in text

@@ -84,6 +84,9 @@ def test_what_stays_apart():
     chat = make_event("d", at(14, 4, 10), "HighErrorRate firing, looking", source="Slack", kind=EventKind.CHAT)
     wordless = make_event("e", at(14, 4, 20), "!", source="Alertmanager", kind=EventKind.ALERT)
     assert len(timeline.merge_events([firing], [resolved, late, chat, wordless])) == 5
+    pod_a = make_event("f", at(14, 6), "Pod checkout-x2kqp OOMKilled", source="kubectl")
+    pod_b = make_event("g", at(14, 6, 5), "Pod checkout-r7hjn OOMKilled", source="k8s events")
+    assert len(timeline.merge_events([pod_a], [pod_b])) == 2
 
 
 def test_merging_again_adds_nothing():

@@ -21,11 +21,11 @@ from core.connectors import alertmanager, prometheus
 from core.errors import InvalidInputError, PostmortemError
 from core.export import document, ics, markdown, pdf
 from core.models import IncidentType, PostMortem, Severity
-from core.trackers import github, sync
-from core.trackers.base import TicketOutcome
 from core.settings import Settings
 from core.storage import engine
 from core.storage.repository import SqlPostMortemRepository
+from core.trackers import github, sync
+from core.trackers.base import TicketOutcome
 
 
 def main(argv: Sequence[str] | None = None) -> int:

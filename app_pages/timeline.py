@@ -1,33 +1,39 @@
-"""Step 3: one ordered UTC timeline with its milestones."""
+"""Step 3: one ordered UTC timeline with its milestones, durations and the incident chart."""
 
 import streamlit as st
 
 from core import postmortem_service, timeline
 from core.models import EventKind, Milestone
 from core.steps import Step
-from ui import deps, state, tables, widgets
+from ui import deps, state, tables, timeline_view, widgets
 
 STEP = Step.TIMELINE
 readonly = widgets.step_header(STEP)
 pm = widgets.require_postmortem()
 key = state.widget_key
 
+zone = timeline_view.zone_picker(key(STEP, "zone"))
+timeline_view.chart(pm, readonly)
+timeline_view.suggestions(pm, readonly)
+timeline_view.skews(pm, readonly)
+
+st.subheader("Events")
 st.markdown(
-    "One row per moment, **times in UTC**. *Actor* is `-` for something observed, `System` for automation, "
-    "or the person who acted. Mark the milestones in the **Milestone** column; star the rows the report must "
-    "show; hide rows that are noise. Add a row at the bottom of the table."
+    f"One row per moment, shown in **{zone}** (stored in UTC). *Actor* is `-` for something observed, `System` "
+    "for automation, or the person who acted. Mark milestones in the **Milestone** column; star the rows the "
+    "report must show; hide rows that are noise. Add a row at the bottom of the table."
 )
 milestones = [tables.NO_MILESTONE, *(m.value for m in Milestone)]
 edited = st.data_editor(
     tables.events_frame(pm),
-    key=key(STEP, f"events-v{pm.version}"),
+    key=key(STEP, f"events-v{pm.version}-{zone}"),
     num_rows="dynamic",
     disabled=readonly or ["id"],
     hide_index=True,
     width="stretch",
     column_order=["time", "event", "source", "actor", "milestone", "kind", "starred", "hidden"],
     column_config={
-        "time": st.column_config.DatetimeColumn("Time (UTC)", format="YYYY-MM-DD HH:mm:ss", timezone="UTC",
+        "time": st.column_config.DatetimeColumn(f"Time ({zone})", format="YYYY-MM-DD HH:mm:ss", timezone=zone,
                                                 step=1, required=True),
         "event": st.column_config.TextColumn("Event", required=True, width="large"),
         "source": st.column_config.TextColumn("Source", required=True, help="Where the fact comes from"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import demo
+from core.export import document
 from core.models import Milestone
 from core.steps import Step
 from core.storage import engine
@@ -353,3 +355,42 @@ def test_the_demo_offers_drafts_and_attaches_them(app_db):
     assert not app.exception
     assert any(a.attachment_name.endswith("alert-rule.yml") for a in app_db.get(seeded.id).actions)
     assert any("alert-rule.yml" in b.label for b in app.get("download_button"))
+
+
+def demo_postmortem(**overrides):
+    pm = document.loads(demo.DEMO_DOCUMENT.read_text(encoding="utf-8"))
+    return dataclasses.replace(pm, **overrides)
+
+
+def test_suggested_milestones_are_offered_and_accepted(app_db):
+    pm = demo_postmortem()
+    stripped = tuple(dataclasses.replace(e, milestone=None) for e in pm.events)
+    stored = app_db.add(dataclasses.replace(pm, events=stripped), actor="t", now=NOW)
+    app = open_app(stored.id, "timeline")
+    assert next_button(app).disabled
+    assert any("Suggested milestones" in m.value for m in app.markdown)
+    by_label(app.button, "Accept these milestones").click().run()
+    accepted = app_db.get(stored.id)
+    assert {m: accepted.milestone_time(m) for m in Milestone} == {m: pm.milestone_time(m) for m in Milestone}
+    assert not next_button(app).disabled
+    assert any("Time to detect" in m.value and "1 min 45 s" in m.value for m in app.markdown)
+
+
+def test_a_source_an_hour_off_is_flagged_and_shifted_in_one_click(app_db):
+    pm = demo_postmortem()
+    skewed = tuple(dataclasses.replace(e, time=e.time - timedelta(hours=1)) if e.source == "payment-worker log"
+                   else e for e in pm.events)
+    stored = app_db.add(dataclasses.replace(pm, events=skewed), actor="t", now=NOW)
+    app = open_app(stored.id, "timeline")
+    assert any("payment-worker log" in w.value and "looks 1 h" in w.value for w in app.warning)
+    by_label(app.button, "Shift “payment-worker log”").click().run()
+    assert app_db.get(stored.id).events == pm.events
+    assert not any("looks 1 h" in w.value for w in app.warning)
+
+
+def test_the_timeline_chart_is_drawn_with_a_utc_axis(app_db):
+    stored = app_db.add(demo_postmortem(), actor="t", now=NOW)
+    app = open_app(stored.id, "timeline")
+    [chart] = app.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    assert '"type": "utc"' in json.dumps(spec) and "Time (UTC)" in json.dumps(spec)

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from core import chart, report_text
+from core import report_text
 from core.models import AuditEntry, PostMortem, ShareLink, Summary
 from core.steps import Step
+from ui import timeline_view
 
 FIRST_STEP = Step.INCIDENT
 
@@ -109,4 +110,4 @@ def timeline_chart(pm: PostMortem) -> None:
     """Draw the incident chart (metrics, alerts, events, milestones) when there is anything to draw."""
     if not (pm.series or pm.alerts or pm.events):
         return
-    st.altair_chart(chart.timeline_chart(pm), width="stretch")
+    st.altair_chart(timeline_view.incident_chart(pm), width="stretch")

@@ -1,0 +1,98 @@
+"""The timeline step's panels: time zone, chart with selection, milestone suggestions, clock skew."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import available_timezones
+
+import altair as alt
+import streamlit as st
+
+from core import chart as charts
+from core import postmortem_service, report_text, timeline
+from core.models import EventKind, PostMortem, TimelineEvent
+from core.steps import Step
+from ui import deps, state, widgets
+
+STEP = Step.TIMELINE
+
+
+def zone_picker(key: str) -> str:
+    """Let the reader see times in another zone (the browser's is offered); storage stays UTC."""
+    browser = st.context.timezone or "UTC"
+    options = ["UTC", *([browser] if browser != "UTC" else []),
+               *sorted(z for z in available_timezones() if "/" in z and z != browser)]
+    return st.selectbox("Show times in", options, key=key, help="Only for reading: everything is stored and "
+                        "exported in UTC.")
+
+
+def incident_chart(pm: PostMortem) -> alt.LayerChart:
+    """Return the chart of ``pm``, built once per post-mortem version (building takes a noticeable moment)."""
+    return _chart(pm.id, pm.version, pm)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _chart(pm_id: str, version: int, _pm: PostMortem) -> alt.LayerChart:  # noqa: ARG001 (id and version key it)
+    return charts.timeline_chart(_pm)
+
+
+def chart(pm: PostMortem, readonly: bool) -> None:
+    """Draw the incident chart; a stretch selected with shift-drag can become a timeline event."""
+    if not (pm.series or pm.alerts or pm.events):
+        st.info("The chart appears when metrics, alerts or events are gathered.")
+        return
+    st.caption("Drag to pan, scroll to zoom, shift-drag to select a moment and add an event there. "
+               "The chart's axis is UTC.")
+    picked = st.altair_chart(incident_chart(pm), width="stretch", on_select="rerun",
+                             selection_mode=["window"], key=state.widget_key(STEP, f"chart-v{pm.version}"))
+    window = picked.selection.get("window", {}) if picked else {}
+    bounds = next(iter(window.values()), None) if isinstance(window, dict) else None
+    if not bounds or readonly:
+        return
+    moment = datetime.fromtimestamp(min(bounds) / 1000, tz=UTC).replace(microsecond=0)
+    with st.form(state.widget_key(STEP, "chart-event"), clear_on_submit=True):
+        st.markdown(f"**Add an event at {moment:%H:%M:%S} UTC** (the start of the selection)")
+        text = st.text_input("What happened")
+        source = st.text_input("Source", value="chart")
+        if st.form_submit_button("Add to the timeline") and text.strip():
+            event = TimelineEvent(id=postmortem_service.next_event_id(pm), time=moment, event=text.strip(),
+                                  source=source.strip() or "chart", kind=EventKind.MANUAL)
+            with widgets.reporting_errors():
+                state.save(postmortem_service.set_timeline(pm, [*pm.events, event], not_applicable=pm.not_applicable,
+                                                           actor=state.actor(), now=deps.now(),
+                                                           repo=deps.repository()))
+            st.rerun()
+
+
+def suggestions(pm: PostMortem, readonly: bool) -> None:
+    """Offer the milestones found in the data that the timeline does not mark yet."""
+    proposed = timeline.suggest_milestones(pm)
+    missing = {m: s for m, s in proposed.items() if s is not None and pm.milestone_time(m) is None}
+    if not missing:
+        return
+    with st.container(border=True):
+        st.markdown("**Suggested milestones** from the gathered data — check them, then accept:")
+        for milestone, s in missing.items():
+            st.markdown(f"- **{milestone.label}** at {s.time:%H:%M:%S} UTC — {s.source}: {s.reason}")
+        if st.button("Accept these milestones", disabled=readonly, key=state.widget_key(STEP, "accept")):
+            with widgets.reporting_errors():
+                accepted = timeline.accept_milestones(pm, missing)
+                state.save(postmortem_service.commit(pm, accepted, actor=state.actor(), now=deps.now(),
+                                                     repo=deps.repository(), summary="accepted suggested milestones"))
+            st.rerun()
+
+
+def skews(pm: PostMortem, readonly: bool) -> None:
+    """Flag sources whose clock looks off by whole hours, with a one-click shift."""
+    for skew in timeline.detect_skew(pm):
+        with st.container(border=True):
+            st.warning(skew.reason, icon=":material/schedule:")
+            shift = report_text.format_duration(skew.offset)
+            if st.button(f"Shift “{skew.source}” by {shift}", disabled=readonly,
+                         key=state.widget_key(STEP, f"shift-{skew.source}")):
+                with widgets.reporting_errors():
+                    shifted = timeline.shift_source(pm, skew.source, skew.offset)
+                    state.save(postmortem_service.commit(pm, shifted, actor=state.actor(), now=deps.now(),
+                                                         repo=deps.repository(),
+                                                         summary=f"shifted {skew.source} by {shift}"))
+                st.rerun()

@@ -10,8 +10,9 @@ state.init()
 
 home = st.Page(widgets.HOME_PAGE, title="Post-mortems", icon=":material/home:", default=True)
 steps = [st.Page(widgets.page_path(step), title=step.label, url_path=step.value) for step in Step]
+insights = st.Page("app_pages/insights.py", title="Insights", url_path="insights")
 view = st.Page("app_pages/view.py", title="Shared post-mortem", url_path="view")
-page = st.navigation([home, *steps, view], position="hidden")
+page = st.navigation([home, *steps, insights, view], position="hidden")
 
 if page.url_path == "view":
     page.run()

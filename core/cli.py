@@ -170,8 +170,8 @@ def _track(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
     else:
         changed, results = sync.create_tickets(pm, tracker, pm_url=f"{settings.public_url}/track?pm={pm.id}",
                                                logins=logins, now=now)
-    postmortem_service.update_tracking(pm, changed.actions, weekly_review_issued_at=pm.weekly_review_issued_at,
-                                       follow_up=pm.follow_up, actor=_actor(), now=now, repo=repo)
+    postmortem_service.set_action_states(pm, changed.actions, actor=_actor(), now=now, repo=repo,
+                                         summary="synced the tracker issues" if args.sync else "created tracker issues")
     for r in results:
         print(r.message)
     return 1 if any(r.outcome is TicketOutcome.FAILED for r in results) else 0

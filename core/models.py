@@ -340,6 +340,16 @@ class Dismissal:
 
 
 @dataclass(frozen=True)
+class TrackerSettings:
+    """Where this post-mortem's tickets go (tokens live in the environment, never here)."""
+
+    kind: str  # "github" or "jira"
+    target: str  # GitHub OWNER/REPO, or the Jira project key
+    api_url: str = ""  # GitHub API (Enterprise) or the Jira site URL; empty for api.github.com
+    logins: tuple[tuple[str, str], ...] = ()  # action owner -> GitHub login or Jira accountId
+
+
+@dataclass(frozen=True)
 class Report:
     """The free-text sections of the report."""
 
@@ -387,6 +397,7 @@ class PostMortem:
     dismissals: tuple[Dismissal, ...] = ()
     weekly_review_issued_at: UtcDatetime | None = None
     follow_up: FollowUpReview | None = None
+    tracker: TrackerSettings | None = None
 
     @property
     def window(self) -> TimeWindow:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 
 from core import drafts, gates
@@ -16,6 +16,7 @@ from core.models import (
     Dismissal,
     FollowUpReview,
     IncidentType,
+    ItemOutcome,
     Milestone,
     PostMortem,
     Report,
@@ -25,6 +26,7 @@ from core.models import (
     SourceKind,
     Status,
     TimelineEvent,
+    TrackerSettings,
 )
 from core.steps import Step
 from core.storage.repository import PostMortemRepository
@@ -315,21 +317,62 @@ def publish(
     return frozen, snapshot
 
 
-def update_tracking(
+def set_action_states(pm: PostMortem, actions: Sequence[ActionItem], *, actor: str, now: datetime,
+                      repo: PostMortemRepository, summary: str | None = None) -> PostMortem:
+    """Save the action items' tracking fields (tickets, status) as the track step edits them."""
+    return commit(pm, dataclasses.replace(pm, actions=tuple(actions)), actor=actor, now=now, repo=repo,
+                  summary=summary)
+
+
+def set_follow_up_date(pm: PostMortem, when: date, *, actor: str, now: datetime,
+                       repo: PostMortemRepository) -> PostMortem:
+    """Move the follow-up review to ``when``."""
+    review = dataclasses.replace(pm.follow_up, scheduled_for=when) if pm.follow_up else FollowUpReview(when)
+    return commit(pm, dataclasses.replace(pm, follow_up=review), actor=actor, now=now, repo=repo)
+
+
+def mark_weekly_review_issued(pm: PostMortem, *, actor: str, now: datetime, repo: PostMortemRepository) -> PostMortem:
+    """Record that the weekly review calendar was issued (first time only)."""
+    if pm.weekly_review_issued_at is not None:
+        return pm
+    return commit(pm, dataclasses.replace(pm, weekly_review_issued_at=now), actor=actor, now=now, repo=repo,
+                  summary="issued the weekly review calendar")
+
+
+def record_follow_up(
     pm: PostMortem,
-    actions: Sequence[ActionItem],
+    outcomes: Sequence[ItemOutcome],
+    sponsors: Mapping[str, str],
     *,
-    weekly_review_issued_at: datetime | None,
-    follow_up: FollowUpReview | None,
     actor: str,
     now: datetime,
     repo: PostMortemRepository,
 ) -> PostMortem:
-    """Save tickets, the weekly-review reminder and the follow-up review."""
-    after = dataclasses.replace(
-        pm, actions=tuple(actions), weekly_review_issued_at=weekly_review_issued_at, follow_up=follow_up
-    )
+    """Record each item's outcome at the follow-up review and the executive sponsors; opens the Follow-up status."""
+    review = pm.follow_up or FollowUpReview(scheduled_for=now.date())
+    actions = tuple(dataclasses.replace(a, sponsor=sponsors.get(a.id, a.sponsor).strip()) for a in pm.actions)
+    status = Status.FOLLOW_UP if pm.status is Status.PUBLISHED else pm.status
+    after = dataclasses.replace(pm, actions=actions, follow_up=dataclasses.replace(review, outcomes=tuple(outcomes)),
+                                status=status)
     return commit(pm, after, actor=actor, now=now, repo=repo)
+
+
+def complete_follow_up(pm: PostMortem, *, actor: str, now: datetime, repo: PostMortemRepository) -> PostMortem:
+    """Close the post-mortem after its follow-up review: every outcome recorded, stalled High items sponsored."""
+    if pm.published_at is None or pm.follow_up is None:
+        raise InvalidInputError("Publish the report first: the follow-up review comes after publication.")
+    held = dataclasses.replace(pm, follow_up=dataclasses.replace(pm.follow_up, held_on=now.date()))
+    failures = tuple(r.message for r in gates.failed_gates(held, Step.TRACK, now=now))
+    if failures:
+        raise GateBlockedError("The follow-up review cannot be completed yet:", failures)
+    return commit(pm, dataclasses.replace(held, status=Status.CLOSED), actor=actor, now=now, repo=repo,
+                  summary="completed the follow-up review and closed the post-mortem")
+
+
+def set_tracker(pm: PostMortem, tracker: TrackerSettings, *, actor: str, now: datetime,
+                repo: PostMortemRepository) -> PostMortem:
+    """Remember where this post-mortem's tickets go and how owners map to tracker logins."""
+    return commit(pm, dataclasses.replace(pm, tracker=tracker), actor=actor, now=now, repo=repo)
 
 
 def _check_window(start: datetime, end: datetime) -> None:

@@ -21,6 +21,8 @@ class Settings:
     pagerduty_token: str = field(default="", repr=False)
     slack_token: str = field(default="", repr=False)
     github_token: str = field(default="", repr=False)
+    jira_email: str = ""
+    jira_token: str = field(default="", repr=False)
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, object]) -> Settings:
@@ -42,6 +44,8 @@ class Settings:
             pagerduty_token=_text(mapping, "PAGERDUTY_TOKEN", ""),
             slack_token=_text(mapping, "SLACK_TOKEN", ""),
             github_token=_text(mapping, "GITHUB_TOKEN", ""),
+            jira_email=_text(mapping, "JIRA_EMAIL", ""),
+            jira_token=_text(mapping, "JIRA_TOKEN", ""),
         )
 
 

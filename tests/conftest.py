@@ -66,3 +66,23 @@ def repo(database_url: str) -> Iterator[SqlPostMortemRepository]:
 def sqlite_url(tmp_path: Path) -> str:
     """A SQLite database file URL in the test's temporary folder."""
     return f"sqlite:///{tmp_path / 'app.db'}"
+
+
+def _app_database(monkeypatch, url):
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("SEED_DEMO", "0")
+    repository = storage_engine.open_repository(url)
+    yield repository
+    repository.close()
+
+
+@pytest.fixture
+def app_db(monkeypatch, sqlite_url):
+    """Point the app at an empty SQLite database; returns a repository on it."""
+    yield from _app_database(monkeypatch, sqlite_url)
+
+
+@pytest.fixture
+def any_app_db(monkeypatch, database_url):
+    """Point the app at an empty SQLite database, then at the PostgreSQL one."""
+    yield from _app_database(monkeypatch, database_url)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -14,54 +13,10 @@ from core import demo
 from core.export import document
 from core.models import Milestone
 from core.steps import Step
-from core.storage import engine
+from tests.apptest import APP, by_label, errors, next_button, open_app
 from tests.factories import EVENTS, NOW, at, complete_postmortem, make_event, make_postmortem
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["home", *(s.value for s in Step)]
-
-
-def _app_database(monkeypatch, url):
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("SEED_DEMO", "0")
-    repository = engine.open_repository(url)
-    yield repository
-    repository.close()
-
-
-@pytest.fixture
-def app_db(monkeypatch, sqlite_url):
-    """Point the app at an empty SQLite database; returns a repository on it."""
-    yield from _app_database(monkeypatch, sqlite_url)
-
-
-@pytest.fixture
-def any_app_db(monkeypatch, database_url):
-    """Point the app at an empty SQLite database, then at the PostgreSQL one."""
-    yield from _app_database(monkeypatch, database_url)
-
-
-def open_app(pm_id: str | None = None, page: str | None = None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=30)
-    if pm_id:
-        app.query_params["pm"] = pm_id
-    app.run()
-    if page and page != "home":
-        app.switch_page(f"app_pages/{page}.py").run()
-    assert not app.exception, app.exception
-    return app
-
-
-def next_button(app: AppTest):
-    return next(b for b in app.button if b.label.startswith("Next step"))
-
-
-def errors(app: AppTest) -> str:
-    return "\n".join(e.value for e in app.error)
-
-
-def by_label(elements, label: str):
-    return next(e for e in elements if e.label.startswith(label))
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -394,3 +349,19 @@ def test_the_timeline_chart_is_drawn_with_a_utc_axis(app_db):
     [chart] = app.get("vega_lite_chart")
     spec = json.loads(chart.proto.spec)
     assert '"type": "utc"' in json.dumps(spec) and "Time (UTC)" in json.dumps(spec)
+
+
+def test_insights_render_for_many_postmortems_with_filters(app_db):
+    base = demo_postmortem()
+    for n in range(12):
+        start = base.start - timedelta(days=20 * n)
+        app_db.add(dataclasses.replace(base, id=f"PM-{start:%Y-%m-%d}", start=start, end=start + timedelta(hours=1),
+                                       services=("checkout",) if n % 2 else ("search",)), actor="t", now=NOW)
+    app = AppTest.from_file(APP, default_timeout=30)
+    app.run()
+    app.switch_page("app_pages/insights.py").run()
+    assert not app.exception, app.exception
+    assert app.metric[0].value == "12"
+    assert len(app.get("vega_lite_chart")) >= 3
+    app.multiselect[0].select("search").run()
+    assert app.metric[0].value == "6"

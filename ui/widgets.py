@@ -124,6 +124,7 @@ def sidebar(current: str) -> None:
     """Draw the step list with each step's state (done / current / blocked) and what is missing."""
     with st.sidebar:
         st.page_link(HOME_PAGE, label="All post-mortems", icon=":material/home:")
+        st.page_link("app_pages/insights.py", label="Insights across post-mortems", icon=":material/insights:")
         pm = state.postmortem()
         if pm is not None:
             st.markdown(f"**{pm.id}**  \n{pm.title or 'Untitled'}  \nStatus: **{pm.status.value}**")

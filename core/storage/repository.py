@@ -30,6 +30,10 @@ class PostMortemRepository(Protocol):
         """Return the stored version of ``pm_id`` or raise NotFoundError."""
         ...
 
+    def list_all(self) -> list[PostMortem]:
+        """Return every stored post-mortem (for insights across them)."""
+        ...
+
     def add(self, pm: PostMortem, *, actor: str, now: datetime) -> PostMortem:
         """Store a new post-mortem, choosing a free id from ``pm.id`` (``-2``, ``-3`` suffixes)."""
         ...
@@ -108,6 +112,12 @@ class SqlPostMortemRepository:
             raise NotFoundError(f"There is no post-mortem {pm_id!r}. Pick one from the list on the home page.")
         pm = document.loads(row.document, origin=f"stored post-mortem {pm_id}")
         return _with_version(pm, row.version)
+
+    def list_all(self) -> list[PostMortem]:
+        """Return every stored post-mortem (for insights across them)."""
+        with self._transaction() as conn:
+            rows = conn.execute(select(tables.postmortems.c.document, tables.postmortems.c.version)).all()
+        return [_with_version(document.loads(r.document, origin="stored post-mortem"), r.version) for r in rows]
 
     def version_of(self, pm_id: str) -> int:
         """Return the stored version of ``pm_id`` or raise NotFoundError."""

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.steps import Step
-from ui import state, widgets
+from ui import auth, state, widgets
 
 st.set_page_config(page_title="Postmortem Wizard", page_icon=":material/assignment:", layout="wide")
 state.init()
@@ -17,6 +17,7 @@ page = st.navigation([home, *steps, insights, view], position="hidden")
 if page.url_path == "view":
     page.run()
 else:
+    auth.require_sign_in()
     problem = state.sync_with_url()
     if problem:
         st.error(problem, icon=":material/search_off:")

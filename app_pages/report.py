@@ -6,7 +6,7 @@ from core import postmortem_service, report_text
 from core.export import markdown
 from core.models import Report
 from core.steps import Step
-from ui import deps, reports, state, views, widgets
+from ui import auth, deps, reports, state, views, widgets
 
 STEP = Step.REPORT
 readonly = widgets.step_header(STEP)
@@ -25,6 +25,15 @@ left, right = st.columns(2)
 reviewers = left.text_input("Reviewer(s), comma-separated", value=", ".join(pm.reviewers), disabled=readonly,
                             key=key(STEP, "reviewers"))
 reviewed_at = right.date_input("Review date", value=pm.reviewed_at, disabled=readonly, key=key(STEP, "reviewed"))
+
+signer = auth.signed_in_name()
+if signer and signer not in pm.reviewers and st.button(f"Sign off as reviewer ({signer})", disabled=readonly,
+                                                        key=key(STEP, "sign-off")):
+    with widgets.reporting_errors():
+        state.save(postmortem_service.update_report(pm, pm.report, reviewers=[*pm.reviewers, signer],
+                                                    reviewed_at=deps.now().date(), **edit))
+    state.refresh_widgets()  # the reviewer fields show the stored sign-off, not what they held before
+    st.rerun()
 
 if not readonly:
     with widgets.reporting_errors():

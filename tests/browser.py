@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,16 +27,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(database_url: str, *, seed_demo: bool = True) -> Iterator[str]:
+def streamlit_server(database_url: str, *, seed_demo: bool = True, port: int | None = None,
+                     args: Sequence[str] = ()) -> Iterator[str]:
     """Run ``streamlit run app.py`` on a free loopback port; yield its base URL."""
-    port = free_port()
+    port = port or free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SEED_DEMO": "1" if seed_demo else "0",
            "PUBLIC_URL": f"http://127.0.0.1:{port}"}
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in finally) — not a pipe: an unread pipe would fill up and stall the server
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
          "--server.address=127.0.0.1", f"--server.port={port}", "--server.fileWatcherType=none",
-         "--browser.gatherUsageStats=false"],
+         "--browser.gatherUsageStats=false", *args],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"

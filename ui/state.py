@@ -10,7 +10,7 @@ from core import postmortem_service
 from core.errors import NotFoundError
 from core.models import PostMortem
 from core.steps import Step
-from ui import deps
+from ui import auth, deps
 
 _PM = "pm"
 _GENERATION = "generation"
@@ -130,7 +130,10 @@ def resolve_conflict(*, keep_mine: bool) -> None:
 
 
 def actor() -> str:
-    """Return who is editing (the name typed in the sidebar, or "anonymous")."""
+    """Return who is editing: the signed-in person, else the name typed in the sidebar, else "anonymous"."""
+    signed_in = auth.signed_in_name()
+    if signed_in:
+        return signed_in
     name: str = st.session_state[_ACTOR]
     return name.strip() or "anonymous"
 

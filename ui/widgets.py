@@ -11,7 +11,7 @@ from core import gates
 from core.errors import PostmortemError, StaleWriteError
 from core.models import PostMortem
 from core.steps import Step
-from ui import deps, state
+from ui import auth, deps, state
 
 HOME_PAGE = "app_pages/home.py"
 
@@ -149,6 +149,9 @@ def sidebar(current: str) -> None:
                     state.reload()
                     st.rerun()
         st.divider()
+        if auth.signed_in_name():
+            auth.account_box()
+            return
         name = st.text_input("Your name or @handle", value=state.actor() if state.actor() != "anonymous" else "",
                              key="sidebar.actor", help="Recorded in the change history next to your edits.")
         state.set_actor(name)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.export import markdown
-from ui import deps, reports, views
+from ui import deps, reports, timeline_view, views
 
 token = st.query_params.get("token", "")
 link = deps.repository().resolve_share_link(token) if token else None
@@ -17,7 +17,7 @@ st.caption(f"Read-only view of {pm.id} · status {pm.status.value} · all times 
 report = markdown.render(pm, now=deps.now())
 head, timeline_heading, rest = report.partition("## Timeline")
 st.markdown(head)
-views.timeline_chart(pm)
+timeline_view.shared_chart(pm)
 st.markdown(timeline_heading + rest)
 st.download_button("Download the PDF", lambda: reports.pdf_report(pm), file_name=f"{pm.id}.pdf",
                    mime="application/pdf", on_click="ignore", icon=":material/picture_as_pdf:", key="view.pdf")

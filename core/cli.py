@@ -20,7 +20,7 @@ from core import chart, demo, gates, gathering, language, postmortem_service, ti
 from core.connectors import alertmanager, prometheus
 from core.errors import InvalidInputError, PostmortemError
 from core.export import document, ics, markdown, pdf
-from core.models import IncidentType, PostMortem, Severity
+from core.models import IncidentType, Severity
 from core.settings import Settings
 from core.storage import engine
 from core.storage.repository import SqlPostMortemRepository
@@ -113,7 +113,7 @@ def _export(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
     elif args.format == "json":
         data = document.dumps(pm).encode()
     elif args.format == "pdf":
-        data = pdf.render(pm, now=now, chart_png=chart.chart_png(pm) if _has_chart(pm) else None)
+        data = pdf.render(pm, now=now, chart_png=chart.chart_png(pm) if chart.has_data(pm) else None)
     else:
         first_review = (now + timedelta(days=7 - now.weekday())).date()
         data = ics.render(pm, first_review=first_review, created_at=now, public_url=_settings(args).public_url)
@@ -126,10 +126,6 @@ def _export(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
             raise InvalidInputError(f"{args.output}: cannot write the file ({exc.strerror})") from exc
         print(f"wrote {args.output} ({len(data):,} bytes)", file=sys.stderr)
     return 0
-
-
-def _has_chart(pm: PostMortem) -> bool:
-    return bool(pm.series or pm.alerts or pm.events)
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core import chart
 from core.export import document, pdf
 from core.models import PostMortem
 from ui import deps
@@ -16,4 +17,5 @@ def pdf_report(pm: PostMortem) -> bytes:
 
 @st.cache_data(max_entries=16, show_spinner="Preparing the PDF…")
 def _pdf(text: str) -> bytes:
-    return pdf.render(document.loads(text), now=deps.now())
+    pm = document.loads(text)
+    return pdf.render(pm, now=deps.now(), chart_png=chart.chart_png(pm) if chart.has_data(pm) else None)

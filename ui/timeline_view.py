@@ -38,7 +38,7 @@ def _chart(pm_id: str, version: int, _pm: PostMortem) -> alt.LayerChart:  # noqa
 
 def chart(pm: PostMortem, readonly: bool) -> None:
     """Draw the incident chart; a stretch selected with shift-drag can become a timeline event."""
-    if not (pm.series or pm.alerts or pm.events):
+    if not charts.has_data(pm):
         st.info("The chart appears when metrics, alerts or events are gathered.")
         return
     st.caption("Drag to pan, scroll to zoom, shift-drag to select a moment and add an event there. "
@@ -96,3 +96,9 @@ def skews(pm: PostMortem, readonly: bool) -> None:
                                                          repo=deps.repository(),
                                                          summary=f"shifted {skew.source} by {shift}"))
                 st.rerun()
+
+
+def shared_chart(pm: PostMortem) -> None:
+    """Draw the incident chart without selection (the read-only view) when there is anything to draw."""
+    if charts.has_data(pm):
+        st.altair_chart(incident_chart(pm), width="stretch")

@@ -9,7 +9,6 @@ import streamlit as st
 from core import report_text
 from core.models import AuditEntry, PostMortem, ShareLink, Summary
 from core.steps import Step
-from ui import timeline_view
 
 FIRST_STEP = Step.INCIDENT
 
@@ -106,8 +105,3 @@ def fishbone(pm: PostMortem) -> None:
                 st.markdown(f"- {text}")
 
 
-def timeline_chart(pm: PostMortem) -> None:
-    """Draw the incident chart (metrics, alerts, events, milestones) when there is anything to draw."""
-    if not (pm.series or pm.alerts or pm.events):
-        return
-    st.altair_chart(timeline_view.incident_chart(pm), width="stretch")

@@ -86,3 +86,15 @@ def app_db(monkeypatch, sqlite_url):
 def any_app_db(monkeypatch, database_url):
     """Point the app at an empty SQLite database, then at the PostgreSQL one."""
     yield from _app_database(monkeypatch, database_url)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add --regenerate: rewrite the golden files from the current output instead of comparing."""
+    parser.addoption("--regenerate", action="store_true", default=False,
+                     help="rewrite tests/golden/* from the current output")
+
+
+@pytest.fixture
+def regenerate(request: pytest.FixtureRequest) -> bool:
+    """True when the run was asked to rewrite golden files."""
+    return bool(request.config.getoption("--regenerate"))

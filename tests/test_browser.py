@@ -151,3 +151,18 @@ def test_pdf_download_and_a_share_link_that_can_be_revoked(server, browser, tmp_
     expect(guest.get_by_role("heading", name="Summary")).to_have_count(0)
     guest.context.close()
     context.close()
+
+
+def test_the_insights_page_draws_its_charts(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1200})
+    page.goto(server)
+    wait_for_app(page)
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Insights across post-mortems").click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Insights across post-mortems")).to_be_visible()
+    expect(page.get_by_test_id("stMetric").first).to_contain_text("Post-mortems")
+    charts = page.get_by_test_id("stVegaLiteChart")
+    expect(charts.first.locator("svg.marks, canvas").first).to_be_visible(timeout=30000)
+    assert charts.count() >= 3
+    page.screenshot(path=str(SHOTS / "insights.png"), full_page=True)
+    page.close()

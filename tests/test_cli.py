@@ -6,6 +6,7 @@ import dataclasses
 import json
 import subprocess
 import sys
+from datetime import timedelta
 
 from core import cli, demo
 from core.export import document
@@ -166,3 +167,15 @@ def test_export_pdf_and_calendar(capsys, sqlite_url, tmp_path):
     assert run(capsys, "--db", sqlite_url, "export", out.strip(), "--format", "ics", "--output", str(calendar))[0] == 0
     text = calendar.read_text()
     assert "RRULE:FREQ=WEEKLY" in text and "Weekly review of open action items" in text
+
+
+def test_check_warns_about_a_source_shifted_by_an_hour(capsys, sqlite_url, tmp_path):
+    pm = document.loads(demo.DEMO_DOCUMENT.read_text())
+    shifted = tuple(dataclasses.replace(e, time=e.time - timedelta(hours=1)) if e.source == "payment-worker log"
+                    else e for e in pm.events)
+    path = tmp_path / "skewed.json"
+    path.write_text(document.dumps(dataclasses.replace(pm, events=shifted)))
+    _, out, _ = run(capsys, "--db", sqlite_url, "load", str(path))
+    _, out, _ = run(capsys, "--db", sqlite_url, "check", out.strip(), "--format", "json")
+    skew = next(r for r in json.loads(out) if r["gate"] == "timeline.clock-skew")
+    assert skew["status"] == "warn" and "payment-worker log" in skew["message"] and "1 h" in skew["message"]

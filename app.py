@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.steps import Step
-from ui import auth, state, widgets
+from ui import auth, state, views, widgets
 
 st.set_page_config(page_title="Postmortem Wizard", page_icon=":material/assignment:", layout="wide")
 state.init()
@@ -14,12 +14,15 @@ insights = st.Page("app_pages/insights.py", title="Insights", url_path="insights
 view = st.Page("app_pages/view.py", title="Shared post-mortem", url_path="view")
 page = st.navigation([home, *steps, insights, view], position="hidden")
 
-if page.url_path == "view":
-    page.run()
-else:
-    auth.require_sign_in()
-    problem = state.sync_with_url()
-    if problem:
-        st.error(problem, icon=":material/search_off:")
-    widgets.sidebar(page.url_path)
-    page.run()
+# the last line of defence: an error of ours that no page catches (the database down while the sidebar
+# reads it, say) is shown in plain words, not as a traceback
+with widgets.reporting_errors():
+    if page.url_path == "view":
+        page.run()
+    else:
+        auth.require_sign_in()
+        problem = state.sync_with_url()
+        if problem:
+            st.error(views.md(problem), icon=":material/search_off:")  # it quotes the ?pm= of the URL
+        widgets.sidebar(page.url_path)
+        page.run()

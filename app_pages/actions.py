@@ -5,7 +5,7 @@ import streamlit as st
 from core import language, postmortem_service
 from core.models import ActionType, FactorCategory, Priority
 from core.steps import Step
-from ui import deps, state, tables, widgets
+from ui import deps, state, tables, views, widgets
 
 STEP = Step.ACTIONS
 readonly = widgets.step_header(STEP)
@@ -18,7 +18,8 @@ st.markdown(
     "IDs are given when the row is saved and never reused. Add an item in the empty row at the bottom."
 )
 if pm.factors:
-    st.caption("Factors: " + " · ".join(f"**{f.id}** {f.category.value}: {f.text}" for f in pm.factors))
+    st.caption("Factors: " + " · ".join(f"**{views.md(f.id)}** {f.category.value}: {views.md(f.text)}"
+                                        for f in pm.factors))
 edited = st.data_editor(
     tables.actions_frame(pm), key=state.widget_key(STEP, f"actions-v{pm.version}"), num_rows="dynamic",
     hide_index=True, disabled=readonly or ["id"], width="stretch",
@@ -37,7 +38,8 @@ edited = st.data_editor(
 )
 for item in pm.actions:
     for finding in language.check_action(item.action):
-        st.warning(f"**{item.id}** “{item.action}”: {finding.why} {finding.suggestion}", icon=":material/edit:")
+        st.warning(f"**{views.md(item.id)}** “{views.md(item.action)}”: {views.md(finding.why)} "
+                   f"{views.md(finding.suggestion)}", icon=":material/edit:")
 
 if not readonly:
     with widgets.reporting_errors():
@@ -54,14 +56,15 @@ if draftable:
 for factor in draftable:
     kind = "runbook" if factor.category is FactorCategory.RUNBOOK_GAP else "alert-rule"
     label = "Draft a runbook" if kind == "runbook" else "Draft an alerting rule"
-    if st.button(f"{label} for {factor.id}", disabled=readonly, key=state.widget_key(STEP, f"draft-{factor.id}")):
+    if st.button(f"{label} for {views.md(factor.id)}", disabled=readonly,
+                 key=state.widget_key(STEP, f"draft-{factor.id}")):
         with widgets.reporting_errors():
             state.save(postmortem_service.attach_draft(pm, factor.id, kind=kind,
                                                        public_url=deps.settings().public_url, **edit))
         st.rerun()
 for item in pm.actions:
     if item.attachment:
-        st.download_button(f"{item.id}: download {item.attachment_name}", item.attachment,
+        st.download_button(f"{views.md(item.id)}: download {views.md(item.attachment_name)}", item.attachment,
                            file_name=item.attachment_name, key=state.widget_key(STEP, f"attachment-{item.id}"),
                            on_click="ignore", icon=":material/download:")
 

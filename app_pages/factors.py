@@ -47,7 +47,7 @@ factor_choices = ["", *(f.id for f in pm.factors)]
 chains = list(pm.why_chains) or [WhyChain(question="")]
 edited_chains = []
 for n, chain in enumerate(chains, start=1):
-    with st.expander(f"Chain {n}: {chain.question or 'new chain'}", expanded=n == len(chains)):
+    with st.expander(f"Chain {n}: {views.md(chain.question) or 'new chain'}", expanded=n == len(chains)):
         left, right = st.columns([3, 1])
         question = left.text_input("Starting question", value=chain.question, disabled=readonly,
                                    key=key(STEP, f"chain{n}-q"), placeholder="Why did checkout fail?")
@@ -60,7 +60,7 @@ for n, chain in enumerate(chains, start=1):
         for level in range(1, 6):
             if level > len(chain.answers) + 1 or (level > 1 and not answers[-1].strip()):
                 break
-            answer = st.text_input(f"Why? ({level}) — {asked or 'why did it happen?'}",
+            answer = st.text_input(f"Why? ({level}) — {views.md(asked) or 'why did it happen?'}",
                                    value=chain.answers[level - 1] if len(chain.answers) >= level else "",
                                    disabled=readonly, key=key(STEP, f"chain{n}-a{level}"))
             answers.append(answer)

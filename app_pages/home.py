@@ -15,7 +15,7 @@ st.markdown(
 )
 message = state.notice()
 if message:
-    st.success(message)
+    st.success(views.md(message))
 
 with st.expander("Start a new post-mortem", icon=":material/add:", expanded=False):
     with st.form("new-postmortem", border=False):

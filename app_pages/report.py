@@ -27,7 +27,7 @@ reviewers = left.text_input("Reviewer(s), comma-separated", value=", ".join(pm.r
 reviewed_at = right.date_input("Review date", value=pm.reviewed_at, disabled=readonly, key=key(STEP, "reviewed"))
 
 signer = auth.signed_in_name()
-if signer and signer not in pm.reviewers and st.button(f"Sign off as reviewer ({signer})", disabled=readonly,
+if signer and signer not in pm.reviewers and st.button(f"Sign off as reviewer ({views.md(signer)})", disabled=readonly,
                                                         key=key(STEP, "sign-off")):
     with widgets.reporting_errors():
         state.save(postmortem_service.update_report(pm, pm.report, reviewers=[*pm.reviewers, signer],
@@ -47,8 +47,8 @@ if not findings:
     st.success("No blaming or hindsight wording found in the post-mortem.", icon=":material/check_circle:")
 for n, (field, finding) in enumerate(findings):
     with st.container(border=True):
-        st.markdown(f"**{field}:** “…{finding.text}…” — {finding.why}")
-        st.caption(f"Suggestion: {finding.suggestion}")
+        st.markdown(f"**{views.md(field)}:** “…{views.md(finding.text)}…” — {views.md(finding.why)}")
+        st.caption(f"Suggestion: {views.md(finding.suggestion)}")
         reason = st.text_input("Keep it anyway? Say why", key=key(STEP, f"dismiss-reason-{n}"), disabled=readonly)
         if st.button("Dismiss this finding", key=key(STEP, f"dismiss-{n}"), disabled=readonly):
             with widgets.reporting_errors():

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.export import markdown
+from core.export import markdown, report_model
 from ui import deps, reports, timeline_view, views
 
 token = st.query_params.get("token", "")
@@ -13,9 +13,10 @@ if link is None or link.pm_id != st.query_params.get("pm"):
 
 pm = deps.repository().get(link.pm_id)
 views.large_type()
-st.caption(f"Read-only view of {pm.id} · status {pm.status.value} · all times UTC")
+st.caption(f"Read-only view of {views.md(pm.id)} · status {pm.status.value} · all times UTC")
 report = markdown.render(pm, now=deps.now())
-head, timeline_heading, rest = report.partition("## Timeline")
+# split at the section heading's own line: user text saying "## Timeline" is escaped, never a heading
+head, timeline_heading, rest = report.partition(f"\n## {report_model.TIMELINE}\n")
 st.markdown(head)
 timeline_view.shared_chart(pm)
 st.markdown(timeline_heading + rest)

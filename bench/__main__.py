@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from bench import chart_spec, ingest_nginx, language_eval, page_rerun
+from bench import chart_spec, ingest_nginx, language_eval, page_rerun, storage
 from core import chart
 from core.export import markdown, pdf
-from core.storage import engine
 from tests.browser import chromium, free_port
 from tests.factories import NOW, complete_postmortem
 
@@ -36,22 +29,6 @@ def _median_ms(action: Callable[[], object], runs: int) -> float:
         action()
         timings.append((time.perf_counter() - started) * 1000)
     return statistics.median(timings)
-
-
-def save_latency(url: str) -> float:
-    """Median time to save one edit (a changed title) through the repository."""
-    repo = engine.open_repository(url)
-    pm = repo.add(complete_postmortem(), actor="bench", now=NOW)
-    counter = iter(range(10_000))
-
-    def edit() -> None:
-        nonlocal pm
-        pm = repo.save(dataclasses.replace(pm, title=f"title {next(counter)}"), actor="bench",
-                       now=datetime.now(UTC), summary="bench")
-
-    result = _median_ms(edit, 200)
-    repo.close()
-    return result
 
 
 def markdown_time() -> float:
@@ -89,22 +66,6 @@ def cold_start(db_url: str) -> float:
             process.wait(timeout=10)
 
 
-@contextlib.contextmanager
-def postgres_schema() -> Iterator[str]:
-    """A throw-away schema in the machine's PostgreSQL."""
-    base = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    schema = f"pmw_bench_{uuid.uuid4().hex[:8]}"
-    admin = engine.create(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def pdf_with_chart() -> tuple[float, int]:
     """Median seconds to render the DESIGN §11 post-mortem's PDF including its chart PNG, and the page count."""
     pm = page_rerun.large_postmortem()
@@ -126,9 +87,8 @@ def main() -> None:
     seconds, size = pdf_with_chart()
     rows.append(("PDF with chart, 500 events, 40 actions (median)", f"{seconds:.2f} s", "≤ 3 s"))
     rows.append(("Markdown report (median)", f"{markdown_time():.1f} ms", "≤ 100 ms"))
-    with tempfile.TemporaryDirectory() as tmp, postgres_schema() as pg_url:
-        rows.append(("Edit saved, SQLite (median)", f"{save_latency(f'sqlite:///{tmp}/bench.db'):.1f} ms", "≤ 20 ms"))
-        rows.append(("Edit saved, PostgreSQL (median)", f"{save_latency(pg_url):.1f} ms", "—"))
+    rows += storage.measure()
+    with tempfile.TemporaryDirectory() as tmp:
         rows.append(("Cold start to first page drawn", f"{cold_start(f'sqlite:///{tmp}/cold.db'):.2f} s", "≤ 5 s"))
     language = language_eval.evaluate()
     rows += [

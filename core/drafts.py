@@ -7,19 +7,20 @@ import json
 import re
 from datetime import date
 
+from core.export.markdown import escape
 from core.models import ContributingFactor, Milestone, PostMortem
 
 
 def runbook(pm: PostMortem, factor: ContributingFactor, *, today: date) -> str:
-    """Return a Markdown runbook draft for the failure mode behind ``factor``."""
-    service = pm.services[0] if pm.services else "the service"
+    """Return a Markdown runbook draft for the failure mode behind ``factor`` (user text escaped, as in the report)."""
+    service = escape(pm.services[0]) if pm.services else "the service"
     visible = [e for e in pm.events if not e.hidden]
     impact = pm.milestone_time(Milestone.IMPACT_START) or pm.start
     symptoms = [e for e in visible if e.time >= impact][:4]
     mitigation = next((e for e in visible if e.milestone is Milestone.MITIGATED), None)
-    sources = sorted({i.origin for i in pm.imports})
+    sources = sorted({escape(i.origin) for i in pm.imports})
     lines = [
-        f"# {service} — {pm.title} Runbook",
+        f"# {service} — {escape(pm.title)} Runbook",
         "",
         "| Metadata | |",
         "|---|---|",
@@ -32,12 +33,12 @@ def runbook(pm: PostMortem, factor: ContributingFactor, *, today: date) -> str:
         "",
         "## Overview",
         "",
-        f"What this covers: {factor.text}",
+        f"What this covers: {escape(factor.text)}",
         f"Drafted from post-mortem {pm.id} ({pm.start:%Y-%m-%d}). Success: the service is back within its SLO.",
         "",
         "## Symptoms",
         "",
-        *[f"- {e.event} (seen in {e.source})" for e in symptoms],
+        *[f"- {escape(e.event)} (seen in {escape(e.source)})" for e in symptoms],
         *(["- _describe what responders see first_"] if not symptoms else []),
         "",
         "## Diagnostic steps (first 5 minutes)",
@@ -52,8 +53,8 @@ def runbook(pm: PostMortem, factor: ContributingFactor, *, today: date) -> str:
         "",
         "## Resolution steps",
         "",
-        (f"1. **What worked in {pm.id}:** {mitigation.event}. Verify: error rate back under 1 %, p99 latency under "
-         "its threshold. Roll back: undo the step if the metrics do not recover within 10 minutes.")
+        (f"1. **What worked in {pm.id}:** {escape(mitigation.event)}. Verify: error rate back under 1 %, p99 latency "
+         "under its threshold. Roll back: undo the step if the metrics do not recover within 10 minutes.")
         if mitigation else "1. _The mitigation that worked, with its verification and rollback._",
         "2. Roll back the latest deployment if the symptoms started after it.",
         "3. Scale up (about +50 %) if the symptoms grow with traffic.",

@@ -20,11 +20,12 @@ MAX_ATTEMPTS = 500  # per edit: far more than 20 writers on 3 post-mortems ever 
 
 @dataclass(frozen=True)
 class Edit:
-    """One saved edit: who made it, on which post-mortem, and the marker it added."""
+    """One saved edit: who made it, on which post-mortem, and the marker it added (a service or a gap)."""
 
     writer: str
     pm_id: str
     marker: str
+    field: str  # "services" or "gaps"
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def run_writers(url: str, pm_ids: tuple[str, ...], *, writers: int = 20, edits: 
                             stale[actor] += 1
                         continue
                     with lock:
-                        saved.append(Edit(actor, pm_id, marker(w, k)))
+                        saved.append(Edit(actor, pm_id, marker(w, k), "services" if k % 2 == 0 else "gaps"))
                     break
                 else:
                     raise RuntimeError(f"{actor} gave up edit {k} after {MAX_ATTEMPTS} stale writes")
@@ -127,3 +128,17 @@ def run_writers(url: str, pm_ids: tuple[str, ...], *, writers: int = 20, edits: 
         for repo in repos:
             repo.close()
     return WritersOutcome(pm_ids, tuple(saved), sum(stale.values()), tuple(errors), unfinished, seconds)
+
+
+def lost_updates(url: str, outcome: WritersOutcome) -> int:
+    """Count the saved edits whose marker is not in the stored post-mortem exactly once."""
+    repo = engine.open_repository(url)
+    try:
+        lost = 0
+        for pm_id in outcome.pm_ids:
+            pm = repo.get(pm_id)
+            present = Counter((*pm.services, *(g.reason.removeprefix("gap ") for g in pm.gaps)))
+            lost += sum(1 for e in outcome.saved_on(pm_id) if present[e.marker] != 1)
+        return lost
+    finally:
+        repo.close()

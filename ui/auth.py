@@ -6,6 +6,8 @@ import contextlib
 
 import streamlit as st
 
+from ui import views
+
 
 def configured() -> bool:
     """Return True when an OIDC provider is configured in ``.streamlit/secrets.toml``."""
@@ -39,6 +41,6 @@ def account_box() -> None:
     name = signed_in_name()
     if name is None:
         return
-    st.caption(f"Signed in as **{name}**")
+    st.caption(f"Signed in as **{views.md(name)}**")
     if st.button("Sign out", key="auth.logout", icon=":material/logout:"):
         st.logout()

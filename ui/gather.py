@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from datetime import tzinfo
 from typing import BinaryIO
@@ -16,7 +17,7 @@ from core.connectors import alertmanager, files, loki, pagerduty, prometheus, sl
 from core.ingest import ImportResult
 from core.models import PostMortem, SourceKind
 from core.steps import Step
-from ui import deps, state, tables, widgets
+from ui import deps, state, tables, views, widgets
 
 STEP = Step.GATHER
 ZONES = ["UTC", *sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "posix/")))]
@@ -29,11 +30,11 @@ FORMAT_LABELS = {"auto": "Detect automatically", "nginx": "nginx/Apache access l
 
 def run_import(pm: PostMortem, label: str, read: Callable[[], ImportResult]) -> PostMortem:
     """Run one import with a progress indicator, save it, and say in plain words what it brought."""
-    with widgets.reporting_errors(), st.status(f"Importing {label}…", expanded=False) as status:
+    with widgets.reporting_errors(), st.status(f"Importing {views.md(label)}…", expanded=False) as status:
         result = read()
         pm = gathering.apply_import(pm, result, actor=state.actor(), now=deps.now(), repo=deps.repository())
         state.save(pm)
-        status.update(label=f"Imported {label}", state="complete")
+        status.update(label=f"Imported {views.md(label)}", state="complete")
     state.set_notice(describe(result))
     return pm
 
@@ -82,11 +83,11 @@ def _import_chosen(pm: PostMortem, upload: UploadedFile | None, where: str, fmt:
         return
     name = upload.name if upload is not None else (where.rsplit("/", 1)[-1] or where)
     size = upload.size if upload is not None else 0
-    bar = st.progress(0.0, text=f"Reading {name}…")
+    bar = st.progress(0.0, text=f"Reading {views.md(name)}…")
 
     def report(done: int) -> None:
         if size:
-            bar.progress(min(done / size, 1.0), text=f"Reading {name}… {done / 1e6:,.0f} MB")
+            bar.progress(min(done / size, 1.0), text=f"Reading {views.md(name)}… {done / 1e6:,.0f} MB")
 
     def read() -> ImportResult:
         with _open(upload, where) as stream:
@@ -171,7 +172,9 @@ def commands(pm: PostMortem) -> None:
     """Show copy-paste export commands that really work for the incident window."""
     start = pm.start.strftime("%Y-%m-%dT%H:%M:%SZ")
     st.markdown("`kubectl logs` has no end time: export from the start and the import keeps only the window.")
-    st.code(f"kubectl logs deployment/{pm.services[0] if pm.services else 'my-service'} --all-containers "
+    # quoted: a service name is user text, and these lines get pasted into a shell
+    deployment = shlex.quote(f"deployment/{pm.services[0] if pm.services else 'my-service'}")
+    st.code(f"kubectl logs {deployment} --all-containers "
             f"--timestamps --since-time={start} > app.log", language="bash")
     st.markdown("`amtool` shows only current alerts. For the history, save Prometheus's `ALERTS` series:")
     st.code("curl -G http://prometheus:9090/api/v1/query_range "
@@ -192,7 +195,7 @@ def source_status(pm: PostMortem, kind: SourceKind, readonly: bool) -> None:
         for i in imports:
             covered = f", covers {i.covered.start:%H:%M}–{i.covered.end:%H:%M} UTC" if i.covered else ""
             rejected = f", **{i.records_rejected} rejected**" if i.records_rejected else ""
-            st.markdown(f":material/description: `{i.origin}` — {i.records_read:,} records{covered}{rejected}")
+            st.markdown(f":material/description: {views.md(i.origin)} — {i.records_read:,} records{covered}{rejected}")
             if i.rejected_reasons:
                 with st.expander("Why records were rejected"):
                     for reason in i.rejected_reasons:
@@ -200,7 +203,7 @@ def source_status(pm: PostMortem, kind: SourceKind, readonly: bool) -> None:
         for n, g in gaps:
             left, right = st.columns([6, 1])
             badge = ":orange-badge[data gap, found automatically]" if g.automatic else ":orange-badge[data gap]"
-            left.markdown(f"{badge} {g.reason}")
+            left.markdown(f"{badge} {views.md(g.reason)}")
             if not g.automatic and right.button("Remove", key=state.widget_key(STEP, f"remove-gap-{n}"),
                                                 disabled=readonly):
                 with widgets.reporting_errors():

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core.insights import AgeBucket, Insights, MonthCount, Recurrence
+from ui import views
 
 
 def month_bars(rows: Sequence[MonthCount], title: str, legend: str) -> None:
@@ -28,7 +29,8 @@ def recurrences(rows: Sequence[Recurrence], title: str) -> None:
     if not rows:
         st.caption("Nothing recurs in this selection.")
     for r in rows:
-        st.markdown(f"- **{r.name}** — {r.count} post-mortems ({', '.join(r.pm_ids[:6])}{'…' if r.count > 6 else ''})")
+        shown = views.md(", ".join(r.pm_ids[:6]))
+        st.markdown(f"- **{views.md(r.name)}** — {r.count} post-mortems ({shown}{'…' if r.count > 6 else ''})")
 
 
 def response_times(insights: Insights) -> None:

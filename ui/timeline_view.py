@@ -12,7 +12,7 @@ from core import chart as charts
 from core import postmortem_service, report_text, timeline
 from core.models import EventKind, PostMortem, TimelineEvent
 from core.steps import Step
-from ui import deps, state, widgets
+from ui import deps, state, views, widgets
 
 STEP = Step.TIMELINE
 
@@ -73,7 +73,8 @@ def suggestions(pm: PostMortem, readonly: bool) -> None:
     with st.container(border=True):
         st.markdown("**Suggested milestones** from the gathered data — check them, then accept:")
         for milestone, s in missing.items():
-            st.markdown(f"- **{milestone.label}** at {s.time:%H:%M:%S} UTC — {s.source}: {s.reason}")
+            st.markdown(f"- **{milestone.label}** at {s.time:%H:%M:%S} UTC — {views.md(s.source)}: "
+                        f"{views.md(s.reason)}")
         if st.button("Accept these milestones", disabled=readonly, key=state.widget_key(STEP, "accept")):
             with widgets.reporting_errors():
                 accepted = timeline.accept_milestones(pm, missing)
@@ -86,9 +87,9 @@ def skews(pm: PostMortem, readonly: bool) -> None:
     """Flag sources whose clock looks off by whole hours, with a one-click shift."""
     for skew in timeline.detect_skew(pm):
         with st.container(border=True):
-            st.warning(skew.reason, icon=":material/schedule:")
+            st.warning(views.md(skew.reason), icon=":material/schedule:")
             shift = report_text.format_duration(skew.offset)
-            if st.button(f"Shift “{skew.source}” by {shift}", disabled=readonly,
+            if st.button(f"Shift “{views.md(skew.source)}” by {shift}", disabled=readonly,
                          key=state.widget_key(STEP, f"shift-{skew.source}")):
                 with widgets.reporting_errors():
                     shifted = timeline.shift_source(pm, skew.source, skew.offset)

@@ -13,7 +13,7 @@ from core.models import ItemOutcome, Outcome, PostMortem, Priority, TrackerSetti
 from core.steps import Step
 from core.trackers import sync
 from core.trackers.base import ItemResult, TicketOutcome
-from ui import deps, state, widgets
+from ui import deps, state, views, widgets
 
 STEP = Step.TRACK
 
@@ -118,7 +118,7 @@ def follow_up(pm: PostMortem, readonly: bool) -> None:
         return
     overdue = [a for a in pm.actions if a.deadline and a.deadline < today and a.status.value not in ("done", "dropped")]
     if overdue:
-        st.warning("Overdue: " + ", ".join(f"{a.id} (due {a.deadline:%Y-%m-%d})" for a in overdue
+        st.warning("Overdue: " + ", ".join(f"{views.md(a.id)} (due {a.deadline:%Y-%m-%d})" for a in overdue
                                            if a.deadline is not None))
     recorded = {o.action_id: o for o in pm.follow_up.outcomes}
     frame = pd.DataFrame([{

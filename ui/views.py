@@ -7,10 +7,20 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from core import report_text
+from core.export import markdown
 from core.models import AuditEntry, PostMortem, ShareLink, Summary
 from core.steps import Step
 
 FIRST_STEP = Step.INCIDENT
+
+
+def md(text: str) -> str:
+    """Return user ``text`` escaped for st.markdown, captions, alerts and Markdown labels: shown literally.
+
+    Every page interpolates user text (titles, services, factors, file names, error messages that quote
+    them) through this one helper, so "[x](javascript:…)", "**x**", "$x$" or "<b>" never render.
+    """
+    return markdown.escape_lines(text)
 
 
 def as_utc(value: datetime | None) -> datetime:
@@ -43,7 +53,7 @@ def summary_row(s: Summary, *, now: datetime) -> None:
     with st.container(border=True):
         left, middle, right = st.columns([5, 3, 3])
         left.page_link(
-            f"app_pages/{FIRST_STEP.value}.py", label=f"**{s.id}** — {s.title or 'Untitled'}",
+            f"app_pages/{FIRST_STEP.value}.py", label=f"**{md(s.id)}** — {md(s.title) or 'Untitled'}",
             icon=":material/description:", query_params={"pm": s.id},
         )
         severity = s.severity.value if s.severity else "no severity"
@@ -94,10 +104,10 @@ def fishbone(pm: PostMortem) -> None:
     if not pm.factors:
         st.caption("Add contributing factors to see them grouped by category.")
         return
-    st.markdown(f"**Effect:** {pm.immediate_cause or pm.title}")
+    st.markdown(f"**Effect:** {md(pm.immediate_cause or pm.title)}")
     groups: dict[str, list[str]] = {}
     for factor in pm.factors:
-        groups.setdefault(factor.category.value, []).append(f"**{factor.id}** {factor.text}")
+        groups.setdefault(factor.category.value, []).append(f"**{md(factor.id)}** {md(factor.text)}")
     for column, (category, texts) in zip(st.columns(len(groups)), sorted(groups.items()), strict=True):
         with column.container(border=True):
             st.markdown(f"**{category}**")

@@ -11,7 +11,7 @@ from core import gates
 from core.errors import PostmortemError, StaleWriteError
 from core.models import PostMortem
 from core.steps import Step
-from ui import auth, deps, state
+from ui import auth, deps, state, views
 
 HOME_PAGE = "app_pages/home.py"
 
@@ -39,11 +39,11 @@ def step_header(step: Step) -> bool:
     """
     pm = require_postmortem()
     st.title(f"{step.label}")
-    st.caption(f"{pm.id} · {pm.title or 'Untitled'} · status **{pm.status.value}**")
+    st.caption(f"{views.md(pm.id)} · {views.md(pm.title) or 'Untitled'} · status **{pm.status.value}**")
     st.markdown(step.purpose)
     message = state.notice()
     if message:
-        st.success(message)
+        st.success(views.md(message))
     blocked = gates.first_blocked_step(pm, now=deps.now(), before=step)
     if blocked is not None:
         st.warning(
@@ -66,9 +66,9 @@ def step_footer(step: Step, pm: PostMortem) -> None:
         if r.status == "pass":
             st.markdown(f":green[:material/check_circle:] {r.gate.title}")
         elif r.status == "fail":
-            st.error(f"**{r.gate.title}** — {r.message}", icon=":material/cancel:")
+            st.error(f"**{r.gate.title}** — {views.md(r.message)}", icon=":material/cancel:")
         else:
-            st.warning(f"**{r.gate.title}** (advice) — {r.message}", icon=":material/warning:")
+            st.warning(f"**{r.gate.title}** (advice) — {views.md(r.message)}", icon=":material/warning:")
     following = step.next()
     if following is None:
         if not failing:
@@ -93,7 +93,7 @@ def reporting_errors() -> Iterator[None]:
         conflict_panel()
         st.stop()
     except PostmortemError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(views.md(str(exc)), icon=":material/error:")  # messages quote user text and server answers
         st.stop()
 
 
@@ -127,7 +127,7 @@ def sidebar(current: str) -> None:
         st.page_link("app_pages/insights.py", label="Insights across post-mortems", icon=":material/insights:")
         pm = state.postmortem()
         if pm is not None:
-            st.markdown(f"**{pm.id}**  \n{pm.title or 'Untitled'}  \nStatus: **{pm.status.value}**")
+            st.markdown(f"**{views.md(pm.id)}**  \n{views.md(pm.title) or 'Untitled'}  \nStatus: **{pm.status.value}**")
             now = deps.now()
             blocked_seen = False
             for step in Step:

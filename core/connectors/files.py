@@ -36,11 +36,15 @@ def download(session: requests.Session, url: str, *, timeout: float = 30.0) -> B
 def server_file(path: str, *, import_dir: str) -> Path:
     """Return ``path`` resolved inside ``import_dir``; anything outside it (``..``, links) is refused."""
     root = Path(import_dir).resolve()
-    candidate = (root / path).resolve()
-    if root != candidate and root not in candidate.parents:
-        raise InvalidInputError(
-            f"{path!r} is outside the import folder {import_dir}: copy the file there and give its name."
-        )
-    if not candidate.is_file():
+    try:
+        candidate = (root / path).resolve()  # follows every link, so a link pointing outside lands outside
+        if root != candidate and root not in candidate.parents:
+            raise InvalidInputError(
+                f"{path!r} is outside the import folder {import_dir}: copy the file there and give its name."
+            )
+        found = candidate.is_file()
+    except (ValueError, OSError) as exc:  # a NUL byte, a name too long for the file system
+        raise InvalidInputError(f"{path!r} is not a file name the import folder {import_dir} can hold.") from exc
+    if not found:
         raise InvalidInputError(f"There is no file {path!r} in the import folder {import_dir}.")
     return candidate

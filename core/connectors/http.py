@@ -52,7 +52,8 @@ def get_json(
     except requests.RequestException as exc:
         raise ConnectorError(f"The request to {source} at {server} failed: {exc}") from exc
     if response.status_code >= 400:
-        raise ConnectorError(_status_message(response, source=source, server=server, describe=describe))
+        message = _status_message(response, source=source, server=server, describe=describe)
+        raise ConnectorError(_scrub(message, headers))
     try:
         return response.json()
     except ValueError as exc:  # requests' JSONDecodeError is a ValueError
@@ -76,6 +77,17 @@ def _status_message(response: requests.Response, *, source: str, server: str, de
     if code >= 500:
         return f"{source} at {server} had a server error (HTTP {code}): try again later.{suffix}"
     return f"{source} rejected the request (HTTP {code}): {detail or response.reason}"
+
+
+def _scrub(text: str, headers: Mapping[str, str] | None) -> str:
+    """Return ``text`` with the credentials of ``headers`` blanked out, should a server ever echo them."""
+    for name, value in (headers or {}).items():
+        if name.lower() == "authorization":
+            for part in value.split():  # "Bearer xoxb-…", "Token token=…"
+                secret = part.split("=", 1)[-1]
+                if len(secret) >= 8:
+                    text = text.replace(secret, "***")
+    return text
 
 
 def _body_text(response: requests.Response) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -42,6 +43,8 @@ def from_data(data: object, *, origin: str = "document") -> PostMortem:
         return _ADAPTER.validate_python(body)
     except ValidationError as exc:
         raise InvalidInputError(f"{origin}: {_describe(exc)}") from exc
+    except OverflowError as exc:  # UtcDatetime converting a time of year 1 or 9999 to UTC
+        raise InvalidInputError(f"{origin}: a time is out of range (expected years 1 to 9999, also in UTC)") from exc
 
 
 def loads(text: str, *, origin: str = "document") -> PostMortem:
@@ -50,6 +53,12 @@ def loads(text: str, *, origin: str = "document") -> PostMortem:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInputError(f"{origin}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+    except RecursionError as exc:
+        raise InvalidInputError(f"{origin}: not readable JSON (arrays or objects nested too deeply)") from exc
+    except ValueError as exc:  # the one other refusal of json.loads: an integer too long to convert
+        raise InvalidInputError(
+            f"{origin}: not readable JSON (a number longer than {sys.get_int_max_str_digits():,} digits)"
+        ) from exc
     return from_data(data, origin=origin)
 
 

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from core.ingest import templates
 from core.ingest.findings import Findings
 from core.ingest.rejects import Rejects
-from core.ingest.streams import MAX_LINE
+from core.ingest.streams import MAX_LINE, pieces
 
 LEVELS = ("trace", "debug", "info", "warn", "error", "critical", "fatal")
 ERROR_LEVELS = frozenset({"error", "critical", "fatal"})
@@ -96,8 +96,8 @@ def is_continuation(line: str) -> bool:
 def iter_lines(chunks: Iterable[bytes]) -> Iterator[tuple[int, str]]:
     """Yield (line number, text) of every line, decoded as UTF-8 (bad bytes replaced), CR dropped, capped."""
     number = 0
-    for chunk in chunks:
-        for line in chunk.decode("utf-8", "replace").split("\n")[:-1]:
+    for piece in (piece for chunk in chunks for piece in pieces(chunk)):
+        for line in piece.decode("utf-8", "replace").split("\n")[:-1]:
             number += 1
             yield number, (line[:MAX_LINE] if len(line) > MAX_LINE else line).rstrip("\r")
 
@@ -138,11 +138,12 @@ class AppLog:
         findings.count(time, label)
         if level in ERROR_LEVELS or (level is None and _ERROR_WORDS.search(parsed.message)):
             kind = level or "error"
-            template = self._templates.get(parsed.message)
+            key = parsed.message[:templates.MESSAGE_PREFIX]  # not the whole message: up to 64 KiB each, 10,000 kept
+            template = self._templates.get(key)
             if template is None:
                 if len(self._templates) >= _TEMPLATE_CACHE:
                     self._templates.clear()
-                template = self._templates[parsed.message] = templates.message_template(parsed.message)
+                template = self._templates[key] = templates.message_template(key)
             findings.error(time, signature=f"{kind} {template}", group=kind, line=line,
                            event=f"First {kind}: {templates.display(template) or '(no message)'}")
         elif _DEPLOY.search(parsed.message):

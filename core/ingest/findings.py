@@ -27,7 +27,8 @@ MINUTE = timedelta(minutes=1)
 
 def candidate_id(origin: str, signature: str) -> str:
     """Return the stable id of a candidate: the same file and signature always give the same id."""
-    return "c-" + hashlib.sha256(f"{origin}\n{signature}".encode()).hexdigest()[:12]
+    # surrogatepass: a lone surrogate (from a JSON escape in a Loki line, say) must not make an id impossible
+    return "c-" + hashlib.sha256(f"{origin}\n{signature}".encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def floor_minute(time: datetime) -> datetime:

@@ -7,11 +7,11 @@ ISO-8601 string or a Unix time in seconds, milliseconds, microseconds or nanosec
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from core.ingest.applogs import LineParser, LineRejected, Parsed, canonical_level
 from core.ingest.rejects import excerpt
+from core.ingest.structured import jsontext
 from core.ingest.timestamps import Clock, from_epoch
 
 
@@ -46,14 +46,11 @@ def _first(record: dict[str, object], keys: tuple[str, ...], kinds: tuple[type, 
 
 
 def load_object(line: str) -> dict[str, object] | None:
-    """Return the JSON object a line holds, or None when it holds none."""
+    """Return the JSON object a line holds (read as ``jsontext`` reads JSON), or None when it holds none."""
     text = line.strip()
     if not text.startswith("{"):
         return None
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return None
+    value = jsontext.loads(jsontext.mend_surrogates(text))
     return value if isinstance(value, dict) else None
 
 

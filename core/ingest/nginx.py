@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import numpy as np
 import numpy.typing as npt
 
-from core.ingest import nginx_columns, templates
+from core.ingest import nginx_columns, streams, templates
 from core.ingest.findings import Findings, floor_minute
 from core.ingest.rejects import Rejects, excerpt
 from core.ingest.streams import MAX_LINE
@@ -30,6 +30,7 @@ _CLASSES = {"1": "1xx", "2": "2xx", "3": "3xx", "4": "4xx", "5": "5xx"}
 CLASSES = ("2xx", "3xx", "4xx", "5xx")
 EXPECTED = '(expected ADDR - USER [DD/Mon/YYYY:HH:MM:SS +ZZZZ] "REQUEST" STATUS BYTES …)'
 _CACHE_LIMIT = 10_000
+_CACHED_TARGET = 1024  # longer request targets (up to 8 KiB) seldom repeat: caching them would only fill memory
 
 
 def looks_like(line: str) -> bool:
@@ -63,12 +64,12 @@ class AccessLog:
 
     def read(self, chunks: Iterable[bytes]) -> None:
         """Read every chunk (each ends with a newline)."""
-        for chunk in chunks:
-            columns = nginx_columns.read_columns(chunk)
-            self._read_standard(chunk, columns)
+        for piece in (piece for chunk in chunks for piece in streams.pieces(chunk)):
+            columns = nginx_columns.read_columns(piece)
+            self._read_standard(piece, columns)
             for row in np.flatnonzero(~columns.standard).tolist():
                 start, end = int(columns.starts[row]), int(columns.ends[row])
-                self._read_line(self.lines + row + 1, _decode(chunk[start:end]))
+                self._read_line(self.lines + row + 1, _decode(piece[start:end]))
             self.lines += len(columns.ends)
 
     def _time(self, epoch: int) -> datetime:
@@ -141,9 +142,11 @@ class AccessLog:
             target = rest.split(" ", 1)[0]
             path = self._paths.get(target)
             if path is None:
-                if len(self._paths) >= _CACHE_LIMIT:
-                    self._paths.clear()
-                path = self._paths[target] = templates.path_template(target)
+                path = templates.path_template(target)
+                if len(target) <= _CACHED_TARGET:
+                    if len(self._paths) >= _CACHE_LIMIT:
+                        self._paths.clear()
+                    self._paths[target] = path
             what = f"{method} {path}"
         else:
             what = "an unreadable request"

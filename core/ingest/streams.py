@@ -3,7 +3,9 @@
 Chunks are about ``CHUNK_SIZE`` bytes and always end with a newline, so a parser can split them
 or run a regular expression over them without a line being cut. A line longer than ``MAX_LINE``
 is cut there (the rest of it is skipped), which keeps memory bounded whatever the file holds. A
-UTF-8 byte-order mark at the start is dropped.
+UTF-8 byte-order mark at the start is dropped. Code that makes an object or an array row per line
+reads a chunk in ``pieces`` of at most ``MAX_LINES`` lines, so that blank or very short lines
+(millions in one chunk) cannot multiply its memory.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from core.errors import InvalidInputError
 
 CHUNK_SIZE = 1 << 22
 MAX_LINE = 64 * 1024
+MAX_LINES = 64 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 UTF8_BOM = b"\xef\xbb\xbf"  # written by some Windows tools at the start of a file; never part of the first line
 
@@ -63,6 +66,9 @@ def _read_full(reader: Callable[[int], bytes], size: int) -> bytes:
 
 def _cut_lines(blocks: Iterator[bytes]) -> Iterator[bytes]:
     rest = b""
+    # lines held back until the next block is read, so that a last line without a newline comes with the
+    # lines before it: a short file then arrives as one chunk, and the format is sniffed from all its lines
+    held = b""
     skipping = False  # inside a line longer than MAX_LINE, dropping bytes until its end
     for block in blocks:
         if skipping:
@@ -74,12 +80,39 @@ def _cut_lines(blocks: Iterator[bytes]) -> Iterator[bytes]:
         end = data.rfind(b"\n")
         rest = data[end + 1:]
         if end >= 0:
-            yield data[:end + 1]
+            if held:
+                yield held
+            held = data[:end + 1]
         if len(rest) > MAX_LINE:
-            yield rest[:MAX_LINE] + b"\n"
+            held += rest[:MAX_LINE] + b"\n"
             rest, skipping = b"", True
     if rest:
-        yield rest + b"\n"
+        held += rest + b"\n"
+    if held:
+        yield held
+
+
+def pieces(chunk: bytes, max_lines: int = MAX_LINES) -> Iterator[bytes]:
+    """Yield a chunk of whole lines as pieces of whole lines, each of at most ``max_lines`` lines."""
+    lines = chunk.count(b"\n")
+    if lines <= max_lines:
+        if chunk:
+            yield chunk
+        return
+    size = len(chunk) * max_lines // lines  # bytes that hold max_lines lines, on average
+    start = 0
+    while start < len(chunk):
+        end = _cut(chunk, start, size)
+        while chunk.count(b"\n", start, end) > max_lines:  # denser than the average here
+            end = _cut(chunk, start, (end - start) // 2)  # max_lines bytes or fewer hold max_lines lines at most
+        yield chunk[start:end]
+        start = end
+
+
+def _cut(chunk: bytes, start: int, size: int) -> int:
+    """Return the end of the last line that ends within ``size`` bytes of ``start`` (the first line when none does)."""
+    end = chunk.rfind(b"\n", start, start + size) + 1
+    return end if end > start else (chunk.find(b"\n", start) + 1 or len(chunk))
 
 
 def iter_chunks(stream: BinaryIO, *, name: str, progress: Callable[[int], None] | None = None,

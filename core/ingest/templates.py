@@ -17,7 +17,8 @@ _TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]
 _KEY_VALUE = re.compile(r"\b[A-Za-z_][\w.-]*=(?:\"[^\"]*\"|'[^']*'|[^\s,;)\]}]+)")
 _QUOTED = re.compile(r"\"[^\"]*\"|(?<!\w)'[^']*'(?!\w)")
 _IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b")
-_POD = re.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)*-(?=[a-z0-9]*\d)[a-z0-9]{5,10}-[a-z0-9]{5}\b")
+# a pod name starts a token ((?<![\w-]), not \b): trying it from every hyphen made "a-a-a-…" quadratic
+_POD = re.compile(r"(?<![\w-])[a-z][a-z0-9]*(?:-[a-z0-9]+)*-(?=[a-z0-9]*\d)[a-z0-9]{5,10}-[a-z0-9]{5}\b")
 _HEX = re.compile(r"\b(?:0x[0-9a-fA-F]+|(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{6,})\b")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)*")
 # all of them in one pass, tried in the order above at each position (faster than a pass for each)
@@ -34,12 +35,14 @@ _PATH_NUMBER = re.compile(r"(?<![A-Za-z])\d+(?![A-Za-z])")
 _PATH_MASKS = {"uuid": "<uuid>", "hex": "<hex>", "id": "<id>", "n": "<n>"}
 _LEADING_MASKS = re.compile(r"^(?:<(?:uuid|time|ip|pod|hex|n)>[\s:|-]*)+")
 _MAX_TEMPLATE = 200
+MESSAGE_PREFIX = 1000
+"""How much of a message its template looks at: messages with the same prefix have the same template."""
 _MAX_PATH = 120
 
 
 def message_template(message: str) -> str:
     """Return ``message`` with its variable parts masked, so lines that differ only in them compare equal."""
-    text = _MASKS.sub(_mask, message[:1000])
+    text = _MASKS.sub(_mask, message[:MESSAGE_PREFIX])
     return " ".join(text.split())[:_MAX_TEMPLATE]
 
 
@@ -54,7 +57,7 @@ def _mask(match: re.Match[str]) -> str:
 
 def deploy_template(message: str) -> str:
     """Return a deploy line with only who-said-it masked (pods, IPs, ids, times); versions and commits stay."""
-    text = _UUID.sub("<uuid>", message[:1000])
+    text = _UUID.sub("<uuid>", message[:MESSAGE_PREFIX])
     text = _TIME.sub("<time>", text)
     text = _IP.sub("<ip>", text)
     text = _POD.sub("<pod>", text)

@@ -9,9 +9,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from core.errors import StorageError
+from core.storage import repository
 from core.storage.repository import SqlPostMortemRepository
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
@@ -45,6 +46,8 @@ def migrate(engine: Engine) -> None:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+    except OperationalError as exc:  # down or restarting: the same plain words as every other action
+        raise repository.unreachable_error(exc, where=engine.url.render_as_string(hide_password=True)) from exc
     except SQLAlchemyError as exc:
         where = engine.url.render_as_string(hide_password=True)
         raise StorageError(f"Could not prepare the database ({where}): {exc}") from exc

@@ -91,10 +91,7 @@ class SqlPostMortemRepository:
             with self._engine.begin() as connection:
                 yield connection
         except OperationalError as exc:
-            raise StorageError(
-                "The database cannot be reached right now. Check that it is running and try again "
-                f"(details: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc})."
-            ) from exc
+            raise unreachable_error(exc) from exc
         except IntegrityError:
             raise
         except SQLAlchemyError as exc:
@@ -210,8 +207,11 @@ class SqlPostMortemRepository:
     def create_share_link(self, pm_id: str, *, now: datetime) -> ShareLink:
         """Create a new unguessable read-only link token (256 bits from the OS's CSPRNG)."""
         link = ShareLink(token=secrets.token_urlsafe(32), pm_id=pm_id, created_at=now)
-        with self._transaction() as conn:
-            conn.execute(insert(tables.share_links).values(token=link.token, pm_id=pm_id, created_at=now))
+        try:
+            with self._transaction() as conn:
+                conn.execute(insert(tables.share_links).values(token=link.token, pm_id=pm_id, created_at=now))
+        except IntegrityError as exc:  # the link's foreign key: no such post-mortem
+            raise NotFoundError(f"There is no post-mortem {pm_id!r} to share.") from exc
         return link
 
     def share_links(self, pm_id: str) -> list[ShareLink]:
@@ -238,6 +238,15 @@ class SqlPostMortemRepository:
             if secrets.compare_digest(r.token.encode(), token.encode()):
                 found = ShareLink(r.token, r.pm_id, r.created_at, r.revoked_at)
         return found
+
+
+def unreachable_error(exc: OperationalError, *, where: str = "") -> StorageError:
+    """Return the plain-words error for a database that cannot be reached (down, restarting, locked)."""
+    details = str(exc.orig).strip().splitlines()[0] if exc.orig and str(exc.orig).strip() else str(exc)
+    return StorageError(
+        "The database cannot be reached right now. Check that it is running and try again "
+        f"(details: {details}{f'; database {where}' if where else ''})."
+    )
 
 
 def _update(conn: Connection, pm: PostMortem, *, actor: str, now: datetime, summary: str) -> PostMortem:

@@ -51,6 +51,9 @@ def history_from_alerts(items: Iterable[tuple[str, object]], tally: records.Tall
         except ValidationError as exc:
             tally.reject(where, records.reason(exc))
             continue
+        except OverflowError:
+            tally.reject(where, records.OUT_OF_RANGE)
+            continue
         name = alert.labels.get("alertname")
         if not name:
             tally.reject(where, "labels.alertname missing")
@@ -100,8 +103,8 @@ def _located(data: bytes, origin: str, tally: records.Tally) -> Iterator[tuple[s
         doc = list(rescued.arrays[0])
     if isinstance(doc, dict) and isinstance(doc.get("alerts"), list):
         yield from ((f"alert {n}", a) for n, a in enumerate(doc["alerts"], start=1))
-    elif isinstance(doc, list) and all(isinstance(i, dict) for i in doc):
-        yield from _list_items(doc)
+    elif isinstance(doc, list) and any(isinstance(i, dict) for i in doc):
+        yield from _list_items(doc)  # items that are not objects are rejected one by one, like other bad alerts
     else:
         raise InvalidInputError(
             f"{origin} is not an {NAME}: expected a list of alerts like "
@@ -109,10 +112,10 @@ def _located(data: bytes, origin: str, tally: records.Tally) -> Iterator[tuple[s
         )
 
 
-def _list_items(doc: Sequence[dict[str, object]]) -> Iterator[tuple[str, object]]:
+def _list_items(doc: Sequence[object]) -> Iterator[tuple[str, object]]:
     for number, item in enumerate(doc, start=1):
-        group = item.get("alerts")
-        if isinstance(group, list) and "startsAt" not in item:
+        group = item.get("alerts") if isinstance(item, dict) and "startsAt" not in item else None
+        if isinstance(group, list):
             yield from ((f"group {number} alert {n}", a) for n, a in enumerate(group, start=1))
         else:
             yield f"item {number}", item

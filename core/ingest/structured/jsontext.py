@@ -1,14 +1,27 @@
-"""Reading JSON that may be cut off: decode it whole, or recover the complete items of its arrays."""
+"""Reading JSON that may be cut off: decode it whole, or recover the complete items of its arrays.
+
+Whatever the text holds, decoding returns or reports a ``json.JSONDecodeError``: nesting deeper than
+Python's stack and numbers longer than Python converts (``sys.get_int_max_str_digits()``) are
+reported as such, and a lone UTF-16 surrogate escape (``"\\ud800"``, which no UTF-8 text can hold)
+reads as U+FFFD, so that no string decoded here fails later when it is hashed, saved or printed.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass
 
 from core.errors import InvalidInputError
 
 _DECODER = json.JSONDecoder()
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+# an escaped backslash, a valid surrogate pair, or a lone surrogate escape; matching left to right keeps
+# "\\\\ud800" (a backslash, then the letters ud800) as it is
+_ESCAPE = re.compile(r"\\(?:\\|u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+                     r"|(?P<lone>u[dD][89a-fA-F][0-9a-fA-F]{2}))")
+_LONG_NUMBER = re.compile(rf"\d{{{sys.get_int_max_str_digits() + 1},}}")
 
 
 @dataclass(frozen=True)
@@ -25,13 +38,20 @@ class Salvage:
 
 
 def text_of(data: bytes, origin: str) -> str:
-    """Return ``data`` as text (UTF-8, a BOM tolerated), or refuse it as not a text file."""
+    """Return ``data`` as text (UTF-8, a BOM tolerated, lone surrogate escapes mended), or refuse it."""
     try:
-        return data.decode("utf-8-sig")
+        return mend_surrogates(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise InvalidInputError(
             f"{origin} is not a text file (UTF-8 expected): {exc.reason} at byte {exc.start}"
         ) from exc
+
+
+def mend_surrogates(text: str) -> str:
+    """Return JSON text with each lone surrogate escape replaced by ``\\ufffd`` (same length, so positions hold)."""
+    if _SURROGATE.search(text) is None:
+        return text
+    return _ESCAPE.sub(lambda m: "\\ufffd" if m["lone"] else m[0], text)
 
 
 def loads(text: str) -> object | json.JSONDecodeError:
@@ -40,7 +60,19 @@ def loads(text: str) -> object | json.JSONDecodeError:
         decoded: object = json.loads(text)
     except json.JSONDecodeError as exc:
         return exc
+    except (ValueError, RecursionError) as exc:
+        return _unreadable(exc, text, 0)
     return decoded
+
+
+def _unreadable(exc: ValueError | RecursionError, text: str, start: int) -> json.JSONDecodeError:
+    """Return the decoding error of JSON the decoder refused without one: too deeply nested, or a too long number."""
+    if isinstance(exc, RecursionError):
+        return json.JSONDecodeError("arrays or objects nested too deeply", text, start)
+    found = _LONG_NUMBER.search(text, start)
+    if found is None:
+        return json.JSONDecodeError(str(exc), text, start)
+    return json.JSONDecodeError(f"a number longer than {sys.get_int_max_str_digits():,} digits", text, found.start())
 
 
 def salvage(text: str, key: str | None) -> Salvage:
@@ -70,6 +102,8 @@ def _items(text: str, pos: int) -> tuple[tuple[object, ...], str]:
             item, pos = _DECODER.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             return tuple(items), _describe(exc, len(items) + 1, end)
+        except (ValueError, RecursionError) as exc:
+            return tuple(items), _describe(_unreadable(exc, text, pos), len(items) + 1, end)
         items.append(item)
         pos = _skip_space(text, pos)
         if pos < len(text) and text[pos] == ",":

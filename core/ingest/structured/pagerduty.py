@@ -92,6 +92,9 @@ def events_from_entries(items: Iterable[tuple[str, object]], tally: records.Tall
         except ValidationError as exc:
             tally.reject(where, records.reason(exc))
             continue
+        except OverflowError:
+            tally.reject(where, records.OUT_OF_RANGE)
+            continue
         text = _TEXT.get(entry.type)
         if text is None or not tally.keep(entry.created_at):
             continue

@@ -106,5 +106,5 @@ def _point(sample: object) -> MetricPoint | str:
         return f"value {value!r:.40} is not a number"
     try:
         return MetricPoint(time=time, value=float(value))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: an integer beyond any float
         return f"value {value!r:.40} is not a number"

@@ -16,6 +16,8 @@ MARGIN = timedelta(minutes=30)
 """Records this close to the incident window are kept; further ones are counted, not kept."""
 
 MAX_REASONS = 5
+OUT_OF_RANGE = "a time is out of range (expected years 1 to 9999, also once converted to UTC)"
+"""Why a record is rejected when validating it overflowed: ``UtcDatetime`` converting year 1 or 9999 to UTC."""
 
 
 class Tally:
@@ -97,7 +99,8 @@ class Tally:
 
 def event_id(prefix: str, *parts: str) -> str:
     """Return a stable event id for a foreign record, so importing the same data twice gives the same ids."""
-    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:12]
+    # surrogatepass: a lone surrogate (from a JSON escape) must not make an id impossible
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return f"{prefix}-{digest}"
 
 

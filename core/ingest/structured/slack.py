@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import lzma
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,7 +23,16 @@ NAME = "Slack export (zip with users.json and one folder per channel)"
 KEPT_SUBTYPES = frozenset({"", "thread_broadcast", "me_message", "file_share", "channel_topic", "channel_purpose"})
 """Message subtypes that are people talking; joins, leaves, bot posts and housekeeping are dropped."""
 
+MAX_FILE = 64 * 1024 * 1024
+"""The most bytes one file of an export zip may unpack to; a larger one is rejected without unpacking it."""
+MAX_EXPORT = 1024 * 1024 * 1024
+"""The most bytes the JSON files of an export zip may unpack to in all; a larger export is refused (zip bombs)."""
+
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
+# what zipfile raises for a damaged archive or member: bad header, offset or CRC, a name that is not UTF-8,
+# corrupt or cut compressed data, an unknown version or method
+_ZIP_ERRORS = (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError)
+_UNPACK_ERRORS = (*_ZIP_ERRORS, zlib.error, lzma.LZMAError)
 _MARKUP = re.compile(r"<([^<>]*)>")
 _LONGEST = 500
 _SPECIAL = {"here": "@here", "channel": "@channel", "everyone": "@everyone"}
@@ -89,11 +100,37 @@ def import_file(data: bytes, *, origin: str, window: TimeWindow, now: datetime) 
     """Import a Slack export zip: every channel folder in it, messages outside the window ± margin left out."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+    except _ZIP_ERRORS as exc:
         raise InvalidInputError(f"{origin} is not a {NAME}: it is not a zip file ({exc}).") from exc
     with archive:
-        names = [n for n in archive.namelist() if not n.endswith("/")]
-        return _import_export(names, archive.read, origin=origin, window=window, now=now)
+        members = [m for m in archive.infolist() if not m.filename.endswith("/")]
+        unpacked = sum(m.file_size for m in members if m.filename.endswith(".json"))
+        if unpacked > MAX_EXPORT:
+            raise InvalidInputError(
+                f"{origin} unpacks to {unpacked:,} bytes of JSON, more than the {MAX_EXPORT:,} an export may hold: "
+                "export only the incident's channels and days."
+            )
+        return _import_export([m.filename for m in members], _member_reader(archive), origin=origin, window=window,
+                              now=now)
+
+
+def _member_reader(archive: zipfile.ZipFile) -> Callable[[str], bytes]:
+    """Return a reader of the archive's files that refuses (InvalidInputError) what it cannot or should not unpack."""
+
+    def read(name: str) -> bytes:
+        member = archive.getinfo(name)
+        if member.flag_bits & 0x1:
+            raise InvalidInputError(f"{name} is encrypted (expected an export without a password)")
+        if member.file_size > MAX_FILE:
+            raise InvalidInputError(f"{name} unpacks to {member.file_size:,} bytes, more than the {MAX_FILE:,} "
+                                    "one file of an export may hold")
+        try:
+            with archive.open(member) as stream:
+                return stream.read(MAX_FILE)  # zipfile stops at the size listed, checked above
+        except _UNPACK_ERRORS as exc:
+            raise InvalidInputError(f"{name} cannot be unpacked: {exc}") from exc
+
+    return read
 
 
 def import_folder(folder: Path, *, window: TimeWindow, now: datetime) -> ImportResult:
@@ -200,27 +237,38 @@ def _import_export(names: Sequence[str], read: Callable[[str], bytes], *, origin
     events: list[TimelineEvent] = []
     for day in days:
         where = str(day.relative_to(root)) if day.is_relative_to(root) else str(day)
-        events.extend(events_from_messages(_day_items(read(str(day)), where, tally), tally, channel=day.parent.name,
-                                           names=names_found))
+        text = _text(read, str(day), where, tally)
+        if text is not None:
+            events.extend(events_from_messages(_day_items(text, where, tally), tally, channel=day.parent.name,
+                                               names=names_found))
     return tally.result(SourceKind.CHAT, now=now, events=sorted(events, key=lambda e: (e.time, e.id)))
+
+
+def _text(read: Callable[[str], bytes], name: str, where: str, tally: records.Tally) -> str | None:
+    """Return the text of one file of the export, or None after rejecting it: one bad file spoils no other."""
+    try:
+        return jsontext.text_of(read(name), where)
+    except InvalidInputError as exc:
+        tally.reject("", str(exc))
+        return None
 
 
 def _listed(path: PurePosixPath, names: Sequence[str], read: Callable[[str], bytes],
             tally: records.Tally) -> list[object]:
     if str(path) not in names:
         return []
-    doc = jsontext.loads(jsontext.text_of(read(str(path)), path.name))
-    if not isinstance(doc, list):
+    text = _text(read, str(path), path.name, tally)
+    doc = jsontext.loads(text) if text is not None else None
+    if text is not None and not isinstance(doc, list):
         tally.reject(path.name, "not a JSON list: names in this file are not resolved")
-        return []
-    return doc
+    return doc if isinstance(doc, list) else []
 
 
-def _day_items(data: bytes, where: str, tally: records.Tally) -> list[tuple[str, object]]:
-    doc = jsontext.loads(jsontext.text_of(data, where))
+def _day_items(text: str, where: str, tally: records.Tally) -> list[tuple[str, object]]:
+    doc = jsontext.loads(text)
     if isinstance(doc, list):
         return [(f"{where} item {n}", m) for n, m in enumerate(doc, start=1)]
-    rescued = jsontext.salvage(jsontext.text_of(data, where), None)
+    rescued = jsontext.salvage(text, None)
     tally.reject(where, rescued.problem if rescued.count else "not a JSON list of messages")
     items = rescued.arrays[0] if rescued.arrays else ()
     return [(f"{where} item {n}", m) for n, m in enumerate(items, start=1)]

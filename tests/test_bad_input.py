@@ -412,9 +412,9 @@ DAY = "inc/2026-03-14.json"
 BROKEN = "inc/2026-03-15.json"
 
 
-def _export_with_broken_day(broken: bytes = b"[]", method: int = zipfile.ZIP_DEFLATED) -> bytes:
+def _export_with_broken_day(broken: bytes = b"[]") -> bytes:
     good = ("[" + bad.valid_record("slack", 1, 60) + "]").encode()
-    return bad.export_zip({DAY: good, BROKEN: broken}, method=method)
+    return bad.export_zip({DAY: good, BROKEN: broken})
 
 
 @pytest.mark.parametrize(("damage", "reason"), [

@@ -280,7 +280,7 @@ def test_the_sidebar_shows_each_steps_state(app_db):
     app = open_app(pm.id, "timeline")
     captions = [c.value for c in app.sidebar.caption]
     assert captions[:3] == ["done", "done", "done"]
-    assert captions[3] == "immediate cause written missing"
+    assert captions[3] == "to do: immediate cause written"
     assert captions[4:] == ["blocked by an earlier step"] * 3
 
 

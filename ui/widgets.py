@@ -135,7 +135,7 @@ def sidebar(current: str) -> None:
                 if blocked_seen:
                     icon, note = ":material/lock:", "blocked by an earlier step"
                 elif failing:
-                    icon, note = ":material/radio_button_unchecked:", failing[0].gate.title.lower() + " missing"
+                    icon, note = ":material/radio_button_unchecked:", "to do: " + failing[0].gate.title.lower()
                     blocked_seen = True
                 else:
                     icon, note = ":material/check_circle:", "done"

@@ -5,7 +5,7 @@ import streamlit as st
 from core.steps import Step
 from ui import auth, state, views, widgets
 
-st.set_page_config(page_title="Postmortem Wizard", page_icon=":material/assignment:", layout="wide")
+st.set_page_config(page_title="Postmortem Wizard", page_icon="📝", layout="wide")
 state.init()
 
 home = st.Page(widgets.HOME_PAGE, title="Post-mortems", icon=":material/home:", default=True)

@@ -45,7 +45,8 @@ runbook = st.text_area("Runbook used during the response (link or text)", value=
                        key=key(STEP, "runbook"))
 if not readonly:
     with widgets.reporting_errors():
-        pm = postmortem_service.set_runbook(pm, runbook, **edit)
-        state.save(pm)
-pm = state.postmortem() or pm
+        saved = postmortem_service.set_runbook(pm, runbook, **edit)
+    if saved is not pm:
+        state.save(saved)
+        st.rerun()  # the tables above are keyed by version: redraw them on the saved one
 widgets.step_footer(STEP, pm)

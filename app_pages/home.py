@@ -20,10 +20,12 @@ if message:
 with st.expander("Start a new post-mortem", icon=":material/add:", expanded=False):
     with st.form("new-postmortem", border=False):
         title = st.text_input("Incident title", placeholder="Checkout errors after release v2.3.0")
-        now = deps.now().replace(second=0, microsecond=0, tzinfo=None)
+        # the defaults are fixed once per session: a default that moved every minute would reset what was typed
+        now = state.remember("home.now", deps.now().replace(second=0, microsecond=0, tzinfo=None))
         left, right = st.columns(2)
-        start = left.datetime_input("Incident start (UTC)", value=now - timedelta(hours=2), step=60)
-        end = right.datetime_input("Incident end (UTC)", value=now - timedelta(hours=1), step=60)
+        start = left.datetime_input("Incident start (UTC)", value=now - timedelta(hours=2), step=60,
+                                    key="home.start")
+        end = right.datetime_input("Incident end (UTC)", value=now - timedelta(hours=1), step=60, key="home.end")
         severity = st.selectbox("Severity", list(Severity), format_func=lambda s: s.label)
         incident_type = st.selectbox("Type", list(IncidentType), format_func=lambda t: t.value.capitalize())
         services = st.text_input("Affected services (comma-separated)", placeholder="checkout, payments-db")

@@ -20,6 +20,9 @@ edited = st.data_editor(
     column_order=["id", "action", "owner", "deadline", "priority", "ticket_url", "tracked_in_app", "status"],
     column_config={
         "id": st.column_config.TextColumn("ID", width="small"),
+        "action": st.column_config.TextColumn("Action", width="large"),
+        "owner": st.column_config.TextColumn("Owner"),
+        "priority": st.column_config.TextColumn("Priority"),
         "deadline": st.column_config.DateColumn("Deadline", format="YYYY-MM-DD"),
         "ticket_url": st.column_config.LinkColumn("Ticket URL", validate=r"^https?://.+"),
         "tracked_in_app": st.column_config.CheckboxColumn("Tracked here"),

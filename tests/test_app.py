@@ -365,3 +365,28 @@ def test_insights_render_for_many_postmortems_with_filters(app_db):
     assert len(app.get("vega_lite_chart")) >= 3
     app.multiselect[0].select("search").run()
     assert app.metric[0].value == "6"
+
+
+def test_a_table_edit_right_after_a_text_edit_is_kept(app_db):
+    pm = app_db.add(make_postmortem(), actor="t", now=NOW)
+    app = open_app(pm.id, "gather")
+    log = (demo.DEMO_DIR / "telemetry" / "nginx-access.log").read_bytes()
+    app.file_uploader[0].set_value(("nginx-access.log", log, "text/plain"))
+    by_label(app.button, "Import").click().run()
+    by_label(app.text_area, "Runbook used").input("https://wiki.example/runbooks/checkout").run()
+    table = app.data_editor[0]
+    app.session_state[table.key] = {"edited_rows": {"0": {"pick": True}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    assert any(b.label == "Add 1 to the timeline" for b in app.button)
+    assert app_db.get(pm.id).runbook == "https://wiki.example/runbooks/checkout"
+
+
+def test_the_new_postmortem_form_takes_the_typed_times(app_db):
+    app = open_app()
+    by_label(app.text_input, "Incident title").input("Search outage")
+    by_label(app.datetime_input, "Incident start (UTC)").set_value(datetime(2026, 2, 1, 9, 30))
+    by_label(app.datetime_input, "Incident end (UTC)").set_value(datetime(2026, 2, 1, 10, 45))
+    by_label(app.text_input, "Affected services").input("search")
+    by_label(app.button, "Create post-mortem").click().run()
+    [created] = [s for s in app_db.list_summaries(today=NOW.date()) if s.title == "Search outage"]
+    assert (created.id, created.start.hour, created.end.minute) == ("PM-2026-02-01", 9, 45)

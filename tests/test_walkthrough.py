@@ -10,7 +10,6 @@ A screenshot of each step lands in test-output/walkthrough/.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -231,18 +230,7 @@ def add_row(page: Page, grid: Locator, rows: int) -> None:
 # --- the walk ------------------------------------------------------------------------------------------------
 
 
-def wait_for_a_fresh_minute() -> None:
-    """Known bug (see the report): the home form's start/end fields default to "now" rounded to the minute and
-    have no key, so a form rendered in one minute and submitted in the next silently drops the typed times.
-    Until app_pages/home.py is fixed, start the form early in a minute; it is filled within seconds.
-    """
-    now = datetime.now(UTC)
-    if now.second >= 40:
-        time.sleep(61 - now.second - now.microsecond / 1e6)
-
-
 def create_postmortem(page: Page, base: str) -> None:
-    wait_for_a_fresh_minute()
     page.goto(base)
     wait_for_app(page)
     expect(heading(page, "Postmortem Wizard")).to_be_visible()

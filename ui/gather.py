@@ -44,9 +44,9 @@ def describe(result: ImportResult) -> str:
     s = result.source
     parts = [f"{s.origin}: {s.records_read:,} records read"]
     if result.candidates:
-        parts.append(f"{len(result.candidates)} candidate events")
+        parts.append(f"{len(result.candidates)} candidate event{'s' if len(result.candidates) != 1 else ''}")
     if result.events:
-        parts.append(f"{len(result.events)} timeline events")
+        parts.append(f"{len(result.events)} timeline event{'s' if len(result.events) != 1 else ''}")
     if result.series:
         parts.append(f"{len(result.series)} metric series")
     if result.alerts:
@@ -69,7 +69,7 @@ def file_form(pm: PostMortem, readonly: bool) -> None:
                                  key=key(STEP, "zone"), help="Times are never guessed: without a zone in the file "
                                  "and here, the import stops and asks.")
         zone: tzinfo | None = None if zone_name == "(ask me)" else ZoneInfo(zone_name)
-        upload = st.file_uploader("Upload a file", disabled=readonly, key=key(STEP, "upload"))
+        upload = st.file_uploader("Upload a file", disabled=readonly, key=key(STEP, f"upload-v{pm.version}"))
         where = st.text_input("…or a file in the server's import folder, or an http(s) URL", disabled=readonly,
                               key=key(STEP, "where"), placeholder="nginx-2026-03-14.log.gz or https://…")
         if st.button("Import", type="primary", disabled=readonly, key=key(STEP, "import")):
@@ -231,6 +231,7 @@ def candidates(pm: PostMortem, readonly: bool) -> None:
             "event": st.column_config.TextColumn("Event", width="large"),
             "count": st.column_config.NumberColumn("Count"),
             "example": st.column_config.TextColumn("Example line"),
+            "source": st.column_config.TextColumn("Source"),
         },
         column_order=["pick", "time", "event", "source", "count", "example"],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 import streamlit as st
 
@@ -11,6 +12,8 @@ from core.errors import NotFoundError
 from core.models import PostMortem
 from core.steps import Step
 from ui import auth, deps
+
+T = TypeVar("T")
 
 _PM = "pm"
 _GENERATION = "generation"
@@ -153,6 +156,12 @@ def notice() -> str | None:
 def set_notice(message: str) -> None:
     """Show ``message`` once on the next run."""
     st.session_state[_NOTICE] = message
+
+
+def remember(name: str, value: T) -> T:
+    """Return the value stored under ``name`` for this session, storing ``value`` the first time."""
+    stored: T = st.session_state.setdefault(f"remember.{name}", value)
+    return stored
 
 
 def _set_pm(pm: PostMortem) -> None:

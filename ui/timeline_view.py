@@ -36,6 +36,12 @@ def _chart(pm_id: str, version: int, _pm: PostMortem) -> alt.LayerChart:  # noqa
     return charts.timeline_chart(_pm)
 
 
+def chart_height(pm: PostMortem) -> int:
+    """Return the pixel height that leaves the plot its full size above a legend of every series."""
+    legend_rows = max(len(pm.series), len({a.severity for a in pm.alerts}), 1)
+    return 420 + 18 * legend_rows
+
+
 def chart(pm: PostMortem, readonly: bool) -> None:
     """Draw the incident chart; a stretch selected with shift-drag can become a timeline event."""
     if not charts.has_data(pm):
@@ -43,7 +49,7 @@ def chart(pm: PostMortem, readonly: bool) -> None:
         return
     st.caption("Drag to pan, scroll to zoom, shift-drag to select a moment and add an event there. "
                "The chart's axis is UTC.")
-    picked = st.altair_chart(incident_chart(pm), width="stretch", on_select="rerun",
+    picked = st.altair_chart(incident_chart(pm), width="stretch", height=chart_height(pm), on_select="rerun",
                              selection_mode=["window"], key=state.widget_key(STEP, f"chart-v{pm.version}"))
     window = picked.selection.get("window", {}) if picked else {}
     bounds = next(iter(window.values()), None) if isinstance(window, dict) else None
@@ -102,4 +108,4 @@ def skews(pm: PostMortem, readonly: bool) -> None:
 def shared_chart(pm: PostMortem) -> None:
     """Draw the incident chart without selection (the read-only view) when there is anything to draw."""
     if charts.has_data(pm):
-        st.altair_chart(incident_chart(pm), width="stretch")
+        st.altair_chart(incident_chart(pm), width="stretch", height=chart_height(pm))

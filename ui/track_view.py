@@ -45,9 +45,9 @@ def tracker_form(pm: PostMortem, readonly: bool) -> None:
                                                                                     strict=True) if str(lg).strip()))
         if not readonly and chosen != pm.tracker and chosen.target:
             with widgets.reporting_errors():
-                pm = postmortem_service.set_tracker(pm, chosen, actor=state.actor(), now=deps.now(),
-                                                    repo=deps.repository())
-                state.save(pm)
+                state.save(postmortem_service.set_tracker(pm, chosen, actor=state.actor(), now=deps.now(),
+                                                          repo=deps.repository()))
+            st.rerun()  # the tables are keyed by version: redraw them on the saved one
         create, refresh = st.columns(2)
         if create.button("Create or update the issues", type="primary", disabled=readonly or not chosen.target,
                          key=key(STEP, "tickets")):

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from core.errors import InvalidInputError
 from core.ingest import ImportResult
@@ -46,13 +46,8 @@ def history_from_alerts(items: Iterable[tuple[str, object]], tally: records.Tall
     merged: dict[tuple[str, datetime], tuple[AlertInterval, _Alert]] = {}
     for where, raw in items:
         tally.read += 1
-        try:
-            alert = _Alert.model_validate(raw)
-        except ValidationError as exc:
-            tally.reject(where, records.reason(exc))
-            continue
-        except OverflowError:
-            tally.reject(where, records.OUT_OF_RANGE)
+        alert = records.validated(_Alert, raw, where, tally)
+        if alert is None:
             continue
         name = alert.labels.get("alertname")
         if not name:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from core.errors import InvalidInputError
 from core.ingest import ImportResult
@@ -87,13 +87,8 @@ def events_from_entries(items: Iterable[tuple[str, object]], tally: records.Tall
     found: dict[str, TimelineEvent] = {}
     for where, raw in items:
         tally.read += 1
-        try:
-            entry = _Entry.model_validate(raw)
-        except ValidationError as exc:
-            tally.reject(where, records.reason(exc))
-            continue
-        except OverflowError:
-            tally.reject(where, records.OUT_OF_RANGE)
+        entry = records.validated(_Entry, raw, where, tally)
+        if entry is None:
             continue
         text = _TEXT.get(entry.type)
         if text is None or not tally.keep(entry.created_at):

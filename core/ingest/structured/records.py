@@ -6,8 +6,9 @@ import hashlib
 import math
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from core.ingest import ImportResult
 from core.models import AlertInterval, Candidate, MetricSeries, SourceImport, SourceKind, TimelineEvent, TimeWindow
@@ -16,6 +17,8 @@ MARGIN = timedelta(minutes=30)
 """Records this close to the incident window are kept; further ones are counted, not kept."""
 
 MAX_REASONS = 5
+M = TypeVar("M", bound=BaseModel)
+
 OUT_OF_RANGE = "a time is out of range (expected years 1 to 9999, also once converted to UTC)"
 """Why a record is rejected when validating it overflowed: ``UtcDatetime`` converting year 1 or 9999 to UTC."""
 
@@ -109,6 +112,17 @@ def from_epoch(seconds: float) -> datetime:
     if not math.isfinite(seconds):
         raise ValueError(f"{seconds} is not a time")
     return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def validated(model: type[M], raw: object, where: str, tally: Tally) -> M | None:
+    """Validate one foreign record; a bad one is counted as rejected, with why, and None is returned."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        tally.reject(where, reason(exc))
+    except OverflowError:
+        tally.reject(where, OUT_OF_RANGE)
+    return None
 
 
 def reason(exc: ValidationError) -> str:

@@ -24,5 +24,9 @@ with widgets.reporting_errors():
         problem = state.sync_with_url()
         if problem:
             st.error(views.md(problem), icon=":material/search_off:")  # it quotes the ?pm= of the URL
-        widgets.sidebar(page.url_path)
-        page.run()
+        slot = st.sidebar.container()
+        try:
+            page.run()
+        finally:
+            # drawn after the page, so each step's state already counts the edit this run saved
+            widgets.sidebar(page.url_path, slot)

@@ -390,3 +390,11 @@ def test_the_new_postmortem_form_takes_the_typed_times(app_db):
     by_label(app.button, "Create post-mortem").click().run()
     [created] = [s for s in app_db.list_summaries(today=NOW.date()) if s.title == "Search outage"]
     assert (created.id, created.start.hour, created.end.minute) == ("PM-2026-02-01", 9, 45)
+
+
+def test_the_sidebar_counts_the_edit_of_the_same_run(app_db):
+    pm = app_db.add(gathered(immediate_cause=""), actor="t", now=NOW)
+    app = open_app(pm.id, "factors")
+    assert app.sidebar.caption[3].value == "to do: immediate cause written"
+    by_label(app.text_area, "Immediate cause").input("Connection pool exhausted").run()
+    assert app.sidebar.caption[3].value == "done"

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core import gates
 from core.errors import PostmortemError, StaleWriteError
@@ -120,9 +121,9 @@ def conflict_panel() -> None:
         st.rerun()
 
 
-def sidebar(current: str) -> None:
+def sidebar(current: str, where: DeltaGenerator) -> None:
     """Draw the step list with each step's state (done / current / blocked) and what is missing."""
-    with st.sidebar:
+    with where:
         st.page_link(HOME_PAGE, label="All post-mortems", icon=":material/home:")
         st.page_link("app_pages/insights.py", label="Insights across post-mortems", icon=":material/insights:")
         pm = state.postmortem()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable
 from datetime import tzinfo
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 from zoneinfo import ZoneInfo, available_timezones
 
 import requests
@@ -28,15 +28,15 @@ FORMAT_LABELS = {"auto": "Detect automatically", "nginx": "nginx/Apache access l
                  "slack": "Slack export (zip)"}
 
 
-def run_import(pm: PostMortem, label: str, read: Callable[[], ImportResult]) -> PostMortem:
-    """Run one import with a progress indicator, save it, and say in plain words what it brought."""
+def run_import(pm: PostMortem, label: str, read: Callable[[], ImportResult]) -> NoReturn:
+    """Run one import with a progress indicator, save it, say in plain words what it brought, and redraw."""
     with widgets.reporting_errors(), st.status(f"Importing {views.md(label)}…", expanded=False) as status:
         result = read()
         pm = gathering.apply_import(pm, result, actor=state.actor(), now=deps.now(), repo=deps.repository())
         state.save(pm)
         status.update(label=f"Imported {views.md(label)}", state="complete")
     state.set_notice(describe(result))
-    return pm
+    st.rerun()
 
 
 def describe(result: ImportResult) -> str:
@@ -95,7 +95,6 @@ def _import_chosen(pm: PostMortem, upload: UploadedFile | None, where: str, fmt:
                                        progress=report)
 
     run_import(pm, name, read)
-    st.rerun()
 
 
 def _open(upload: UploadedFile | None, where: str) -> BinaryIO:
@@ -129,18 +128,15 @@ def server_form(pm: PostMortem, readonly: bool) -> None:
         if st.button("Import metrics", disabled=readonly, key=key(STEP, "go-prom")):
             run_import(pm, "Prometheus metrics", lambda: prometheus.PrometheusConnector(session).import_metrics(
                 url, query, pm.window, now=deps.now()))
-            st.rerun()
     elif source == "Alert history (Prometheus)":
         if st.button("Import alert history", disabled=readonly, key=key(STEP, "go-alerts")):
             run_import(pm, "alert history", lambda: prometheus.PrometheusConnector(session).import_alert_history(
                 url, pm.window, now=deps.now()))
-            st.rerun()
     elif source == "Alertmanager":
         st.caption("Alertmanager only holds current alerts; for the history use “Alert history (Prometheus)”.")
         if st.button("Import current alerts", disabled=readonly, key=key(STEP, "go-am")):
             run_import(pm, "Alertmanager alerts", lambda: alertmanager.AlertmanagerConnector(session).import_alerts(
                 url, pm.window, now=deps.now()))
-            st.rerun()
     elif source == "PagerDuty":
         incident = st.text_input("PagerDuty incident id", disabled=readonly, key=key(STEP, "pd-id"))
         if not settings.pagerduty_token:
@@ -149,7 +145,6 @@ def server_form(pm: PostMortem, readonly: bool) -> None:
             run_import(pm, "PagerDuty log", lambda: pagerduty.PagerDutyConnector(
                 session, token=settings.pagerduty_token, api_url=url or pagerduty.API_URL).import_incident(
                 incident, pm.window, now=deps.now()))
-            st.rerun()
     elif source == "Slack":
         channel = st.text_input("Slack channel id", disabled=readonly, key=key(STEP, "slack-id"))
         if not settings.slack_token:
@@ -158,14 +153,12 @@ def server_form(pm: PostMortem, readonly: bool) -> None:
             run_import(pm, "Slack channel", lambda: slack.SlackConnector(
                 session, token=settings.slack_token, api_url=url or slack.API_URL).import_channel(
                 channel, pm.window, now=deps.now()))
-            st.rerun()
     else:
         query = st.text_input("LogQL query", disabled=readonly, key=key(STEP, "logql"),
                               placeholder='{app="checkout"}')
         if st.button("Import logs", disabled=readonly, key=key(STEP, "go-loki")):
             run_import(pm, "Loki logs", lambda: loki.LokiConnector(session).import_logs(
                 url, query, pm.window, now=deps.now(), consume=gathering.loki_candidates(pm, url)))
-            st.rerun()
 
 
 def commands(pm: PostMortem) -> None:

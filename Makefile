@@ -28,7 +28,7 @@ install-test: $(VENV)/.installed-test system-packages
 ## run: install, migrate the database, seed the demo incident if empty, start the app on $(HOST):$(PORT)
 run: install
 	$(BIN)/postmortem migrate --seed-demo
-	$(BIN)/streamlit run app.py --server.address=$(HOST) --server.port=$(PORT)
+	$(BIN)/streamlit run serve.py --server.address=$(HOST) --server.port=$(PORT)
 
 ## system-packages: Debian packages the tests drive (Chromium for browser tests); installed when missing
 system-packages:

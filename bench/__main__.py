@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from bench import chart_spec, ingest_nginx, language_eval, page_rerun, storage
+from bench import chart_spec, ingest_limits, ingest_nginx, language_eval, page_rerun, storage
 from core import chart
 from core.export import markdown, pdf
 from tests.browser import chromium, free_port
@@ -48,7 +48,7 @@ def cold_start(db_url: str) -> float:
         page = browser.new_page()
         started = time.perf_counter()
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+            [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless=true",
              "--server.address=127.0.0.1", f"--server.port={port}"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
@@ -82,6 +82,7 @@ def main() -> None:
     """Print every benchmark figure next to its DESIGN §11 goal."""
     rows: list[tuple[str, str, str]] = []
     rows += ingest_nginx.measure()
+    rows += ingest_limits.measure()
     rows += [(f"Step page rerun: {label} (median)", f"{ms:.0f} ms", "≤ 250 ms") for label, ms in page_rerun.measure()]
     rows += chart_spec.rows()
     seconds, size = pdf_with_chart()

@@ -345,7 +345,7 @@ class TrackerSettings:
 
     kind: str  # "github" or "jira"
     target: str  # GitHub OWNER/REPO, or the Jira project key
-    api_url: str = ""  # GitHub API (Enterprise) or the Jira site URL; empty for api.github.com
+    connection: str = ""  # name of the operator's configured server; empty for the first one of the kind
     logins: tuple[tuple[str, str], ...] = ()  # action owner -> GitHub login or Jira accountId
 
 

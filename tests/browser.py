@@ -28,15 +28,19 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(database_url: str, *, seed_demo: bool = True, port: int | None = None,
-                     args: Sequence[str] = ()) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on a free loopback port; yield its base URL."""
+                     args: Sequence[str] = (), address: str | None = "127.0.0.1") -> Iterator[str]:
+    """Run ``streamlit run serve.py`` (the app and its security headers) on a free loopback port; yield its URL.
+
+    ``address=None`` leaves the listening address to the project's ``.streamlit/config.toml``.
+    """
     port = port or free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SEED_DEMO": "1" if seed_demo else "0",
            "PUBLIC_URL": f"http://127.0.0.1:{port}"}
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in finally) — not a pipe: an unread pipe would fill up and stall the server
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-         "--server.address=127.0.0.1", f"--server.port={port}", "--server.fileWatcherType=none",
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless=true",
+         *([f"--server.address={address}"] if address else []), f"--server.port={port}",
+         "--server.fileWatcherType=none",
          "--browser.gatherUsageStats=false", *args],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )

@@ -6,13 +6,12 @@ import contextlib
 import os
 from datetime import UTC, datetime
 
-import requests
 import streamlit as st
 
 from core import demo
-from core.errors import InvalidInputError
+from core.connectors import alertmanager, egress, loki, pagerduty, prometheus, slack
 from core.models import TrackerSettings
-from core.settings import Settings
+from core.settings import Connection, ConnectionKind, Settings
 from core.storage import engine
 from core.storage.repository import SqlPostMortemRepository
 from core.trackers import github, jira
@@ -24,7 +23,10 @@ def settings() -> Settings:
     mapping: dict[str, object] = dict(os.environ)
     # no secrets file: the environment alone configures the app
     with contextlib.suppress(FileNotFoundError):
-        mapping.update({k: v for k, v in st.secrets.to_dict().items() if isinstance(v, str)})
+        secrets = st.secrets.to_dict()
+        mapping.update({k: v for k, v in secrets.items() if isinstance(v, str | list)})
+        if isinstance(secrets.get("servers"), dict):
+            mapping["SERVERS"] = secrets["servers"]
     return Settings.from_mapping(mapping)
 
 
@@ -48,19 +50,54 @@ def now() -> datetime:
 
 
 def tracker(target: TrackerSettings) -> Tracker:
-    """Return the tracker client for ``target``, with its token from the environment or secrets."""
+    """Return the tracker client for ``target`` on its configured server; the token goes nowhere else."""
+    kind = ConnectionKind.JIRA if target.kind == "jira" else ConnectionKind.GITHUB
+    server = settings().connection(kind, target.connection)
+    if kind is ConnectionKind.JIRA:
+        return jira.JiraTracker(session_for(server), site_url=server.url, project=target.target, email=server.email,
+                                token=server.token)
+    return github.GitHubTracker(session_for(server), repo=target.target, token=server.token, api_url=server.url)
+
+
+def session_for(server: Connection) -> egress.GuardedSession:
+    """Return a fresh HTTP session locked to ``server``'s own origin (no cookies shared with anything else)."""
+    return egress.GuardedSession(egress.EgressPolicy.for_origin(server.url, max_seconds=API_SECONDS))
+
+
+def adhoc_session() -> egress.GuardedSession:
+    """Return a fresh HTTP session for an address a visitor typed: public addresses only, capped."""
     s = settings()
-    if target.kind == "jira":
-        if not (s.jira_email and s.jira_token):
-            raise InvalidInputError("Set JIRA_EMAIL and JIRA_TOKEN in the environment or secrets for Jira issues.")
-        return jira.JiraTracker(_session(), site_url=target.api_url, project=target.target, email=s.jira_email,
-                                token=s.jira_token)
-    if not s.github_token:
-        raise InvalidInputError("Set GITHUB_TOKEN in the environment or secrets to create GitHub issues.")
-    return github.GitHubTracker(_session(), repo=target.target, token=s.github_token,
-                                api_url=target.api_url or "https://api.github.com")
+    return egress.GuardedSession(egress.EgressPolicy(
+        allowed_hosts=s.allowed_private_hosts, max_bytes=s.url_import_max_mb * 1_000_000, max_seconds=URL_SECONDS,
+    ))
 
 
-@st.cache_resource
-def _session() -> requests.Session:
-    return requests.Session()
+API_SECONDS = 120.0
+"""Total time one API answer may take (per request, all redirects and the body included)."""
+URL_SECONDS = 600.0
+"""Total time a file download by URL may take."""
+
+
+def prometheus_connector(session: egress.GuardedSession) -> prometheus.PrometheusConnector:
+    """Return the Prometheus client on ``session``."""
+    return prometheus.PrometheusConnector(session)
+
+
+def alertmanager_connector(session: egress.GuardedSession) -> alertmanager.AlertmanagerConnector:
+    """Return the Alertmanager client on ``session``."""
+    return alertmanager.AlertmanagerConnector(session)
+
+
+def loki_connector(session: egress.GuardedSession) -> loki.LokiConnector:
+    """Return the Loki client on ``session``."""
+    return loki.LokiConnector(session)
+
+
+def pagerduty_connector(server: Connection) -> pagerduty.PagerDutyConnector:
+    """Return the PagerDuty client of the configured ``server``."""
+    return pagerduty.PagerDutyConnector(session_for(server), token=server.token, api_url=server.url)
+
+
+def slack_connector(server: Connection) -> slack.SlackConnector:
+    """Return the Slack client of the configured ``server``."""
+    return slack.SlackConnector(session_for(server), token=server.token, api_url=server.url)

@@ -8,14 +8,15 @@ from datetime import tzinfo
 from typing import BinaryIO, NoReturn
 from zoneinfo import ZoneInfo, available_timezones
 
-import requests
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from core import gathering, postmortem_service
-from core.connectors import alertmanager, files, loki, pagerduty, prometheus, slack
+from core.connectors import egress, files, prometheus
+from core.errors import InvalidInputError
 from core.ingest import ImportResult
 from core.models import PostMortem, SourceKind
+from core.settings import ConnectionKind
 from core.steps import Step
 from ui import deps, state, tables, views, widgets
 
@@ -70,8 +71,10 @@ def file_form(pm: PostMortem, readonly: bool) -> None:
                                  "and here, the import stops and asks.")
         zone: tzinfo | None = None if zone_name == "(ask me)" else ZoneInfo(zone_name)
         upload = st.file_uploader("Upload a file", disabled=readonly, key=key(STEP, f"upload-v{pm.version}"))
-        where = st.text_input("…or a file in the server's import folder, or an http(s) URL", disabled=readonly,
-                              key=key(STEP, "where"), placeholder="nginx-2026-03-14.log.gz or https://…")
+        urls = deps.settings().allow_url_imports
+        where = st.text_input("…or a file in the server's import folder" + (", or an https:// URL" if urls else ""),
+                              disabled=readonly, key=key(STEP, "where"),
+                              placeholder="nginx-2026-03-14.log.gz" + (" or https://…" if urls else ""))
         if st.button("Import", type="primary", disabled=readonly, key=key(STEP, "import")):
             _import_chosen(pm, upload, where, fmt, zone)
 
@@ -81,7 +84,8 @@ def _import_chosen(pm: PostMortem, upload: UploadedFile | None, where: str, fmt:
     if upload is None and not where:
         st.warning("Choose a file to upload, or give a file name or URL.")
         return
-    name = upload.name if upload is not None else (where.rsplit("/", 1)[-1] or where)
+    shown = egress.redact(where) if where.startswith(("http://", "https://")) else where
+    name = upload.name if upload is not None else (shown.rstrip("/").rsplit("/", 1)[-1] or shown)
     size = upload.size if upload is not None else 0
     bar = st.progress(0.0, text=f"Reading {views.md(name)}…")
 
@@ -101,24 +105,40 @@ def _open(upload: UploadedFile | None, where: str) -> BinaryIO:
     if upload is not None:
         return upload
     if where.startswith(("http://", "https://")):
-        return files.download(_session(), where)
+        if not deps.settings().allow_url_imports:
+            raise InvalidInputError("Importing from a URL is turned off on this server: download the file and upload "
+                                    "it, or ask the operator to put it in the import folder.")
+        return files.download(deps.adhoc_session(), where)
     return files.server_file(where, import_dir=deps.settings().import_dir).open("rb")
 
 
-@st.cache_resource
-def _session() -> requests.Session:
-    return requests.Session()
+ANOTHER = "\x00another"
+SOURCES = {"Prometheus metrics": ConnectionKind.PROMETHEUS, "Alert history (Prometheus)": ConnectionKind.PROMETHEUS,
+           "Alertmanager": ConnectionKind.ALERTMANAGER, "PagerDuty": ConnectionKind.PAGERDUTY,
+           "Slack": ConnectionKind.SLACK, "Loki logs": ConnectionKind.LOKI}
 
 
 def server_form(pm: PostMortem, readonly: bool) -> None:
-    """Import from live servers: Prometheus, alert history, Alertmanager, PagerDuty, Slack, Loki."""
+    """Import from the operator's configured servers (Prometheus, Alertmanager, PagerDuty, Slack, Loki)."""
     key = state.widget_key
     settings = deps.settings()
-    source = st.radio("Server", ["Prometheus metrics", "Alert history (Prometheus)", "Alertmanager", "PagerDuty",
-                                 "Slack", "Loki logs"], horizontal=True, disabled=readonly, key=key(STEP, "server"))
-    url = st.text_input("Server address", disabled=readonly, key=key(STEP, f"url-{source}"),
-                        placeholder="http://prometheus:9090")
-    session = _session()
+    source = st.radio("Source", list(SOURCES), horizontal=True, disabled=readonly, key=key(STEP, "server"))
+    kind = SOURCES[source]
+    servers = {c.name: c for c in settings.connections_of(kind)}
+    options = list(servers) + ([ANOTHER] if settings.allow_url_imports and not kind.needs_token else [])
+    if not options:
+        st.info(f"No {kind.label} server is configured. Ask whoever runs the wizard to add one (README, "
+                "“Connections”), or export the data and upload it on the Files tab.")
+        return
+    chosen = st.selectbox("Server", options, disabled=readonly, key=key(STEP, f"connection-{source}"),
+                          format_func=lambda n: "Another address…" if n == ANOTHER else servers[n].label,
+                          help="Servers are configured by the operator; tokens are only sent to their own server.")
+    if chosen == ANOTHER:
+        url = st.text_input("Server address (public addresses only)", disabled=readonly,
+                            key=key(STEP, f"url-{source}"), placeholder="https://prometheus.example.com")
+        session = deps.adhoc_session()
+    else:
+        url, session = servers[chosen].url, deps.session_for(servers[chosen])
     if source == "Prometheus metrics":
         templates = {t.name: t for t in prometheus.QUERY_TEMPLATES}
         template = st.selectbox("Start from", list(templates), key=key(STEP, "template"), disabled=readonly)
@@ -126,39 +146,33 @@ def server_form(pm: PostMortem, readonly: bool) -> None:
         query = st.text_area("PromQL query", value=templates[template].render(service), disabled=readonly,
                              key=key(STEP, f"query-{template}"))
         if st.button("Import metrics", disabled=readonly, key=key(STEP, "go-prom")):
-            run_import(pm, "Prometheus metrics", lambda: prometheus.PrometheusConnector(session).import_metrics(
+            run_import(pm, "Prometheus metrics", lambda: deps.prometheus_connector(session).import_metrics(
                 url, query, pm.window, now=deps.now()))
     elif source == "Alert history (Prometheus)":
         if st.button("Import alert history", disabled=readonly, key=key(STEP, "go-alerts")):
-            run_import(pm, "alert history", lambda: prometheus.PrometheusConnector(session).import_alert_history(
+            run_import(pm, "alert history", lambda: deps.prometheus_connector(session).import_alert_history(
                 url, pm.window, now=deps.now()))
     elif source == "Alertmanager":
         st.caption("Alertmanager only holds current alerts; for the history use “Alert history (Prometheus)”.")
         if st.button("Import current alerts", disabled=readonly, key=key(STEP, "go-am")):
-            run_import(pm, "Alertmanager alerts", lambda: alertmanager.AlertmanagerConnector(session).import_alerts(
+            run_import(pm, "Alertmanager alerts", lambda: deps.alertmanager_connector(session).import_alerts(
                 url, pm.window, now=deps.now()))
     elif source == "PagerDuty":
         incident = st.text_input("PagerDuty incident id", disabled=readonly, key=key(STEP, "pd-id"))
-        if not settings.pagerduty_token:
-            st.info("Set PAGERDUTY_TOKEN in the environment or secrets to read PagerDuty, or upload its JSON.")
-        elif st.button("Import the incident log", disabled=readonly, key=key(STEP, "go-pd")):
-            run_import(pm, "PagerDuty log", lambda: pagerduty.PagerDutyConnector(
-                session, token=settings.pagerduty_token, api_url=url or pagerduty.API_URL).import_incident(
+        if st.button("Import the incident log", disabled=readonly, key=key(STEP, "go-pd")):
+            run_import(pm, "PagerDuty log", lambda: deps.pagerduty_connector(servers[chosen]).import_incident(
                 incident, pm.window, now=deps.now()))
     elif source == "Slack":
         channel = st.text_input("Slack channel id", disabled=readonly, key=key(STEP, "slack-id"))
-        if not settings.slack_token:
-            st.info("Set SLACK_TOKEN in the environment or secrets to read Slack, or upload the export zip.")
-        elif st.button("Import the channel", disabled=readonly, key=key(STEP, "go-slack")):
-            run_import(pm, "Slack channel", lambda: slack.SlackConnector(
-                session, token=settings.slack_token, api_url=url or slack.API_URL).import_channel(
+        if st.button("Import the channel", disabled=readonly, key=key(STEP, "go-slack")):
+            run_import(pm, "Slack channel", lambda: deps.slack_connector(servers[chosen]).import_channel(
                 channel, pm.window, now=deps.now()))
     else:
         query = st.text_input("LogQL query", disabled=readonly, key=key(STEP, "logql"),
                               placeholder='{app="checkout"}')
         if st.button("Import logs", disabled=readonly, key=key(STEP, "go-loki")):
-            run_import(pm, "Loki logs", lambda: loki.LokiConnector(session).import_logs(
-                url, query, pm.window, now=deps.now(), consume=gathering.loki_candidates(pm, url)))
+            run_import(pm, "Loki logs", lambda: deps.loki_connector(session).import_logs(
+                url, query, pm.window, now=deps.now(), consume=gathering.loki_candidates(pm, egress.redact(url))))
 
 
 def commands(pm: PostMortem) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 from core import postmortem_service
 from core.export import ics
 from core.models import ItemOutcome, Outcome, PostMortem, Priority, TrackerSettings
+from core.settings import ConnectionKind
 from core.steps import Step
 from core.trackers import sync
 from core.trackers.base import ItemResult, TicketOutcome
@@ -22,17 +23,27 @@ def tracker_form(pm: PostMortem, readonly: bool) -> None:
     """Create or update one tracker issue per action item, and read their status back."""
     key = state.widget_key
     current = pm.tracker or TrackerSettings(kind="github", target="")
+    settings = deps.settings()
     with st.container(border=True):
         st.markdown("**Tracker issues** — one per action item, created once and updated when items change.")
         kind = st.radio("Tracker", ["github", "jira"], index=0 if current.kind == "github" else 1, horizontal=True,
                         format_func={"github": "GitHub", "jira": "Jira Cloud"}.__getitem__, disabled=readonly,
                         key=key(STEP, "tracker-kind"))
+        servers = settings.connections_of(ConnectionKind.JIRA if kind == "jira" else ConnectionKind.GITHUB)
+        if not servers:
+            st.info(f"No {'Jira' if kind == 'jira' else 'GitHub'} server is configured, so issues cannot be created "
+                    "from here. Ask whoever runs the wizard to add one (README, “Connections”), or paste each "
+                    "issue's address in the table above, or tick “Tracked here”.")
+            return
+        names = [c.name for c in servers]
         left, right = st.columns(2)
+        server = right.selectbox("Server", names, index=names.index(current.connection)
+                                 if current.connection in names else 0, disabled=readonly,
+                                 format_func={c.name: c.label for c in servers}.__getitem__,
+                                 key=key(STEP, "tracker-server"), help="Servers are configured by the operator; "
+                                 "the token is only ever sent to the server it belongs to.")
         target = left.text_input("Repository (owner/repo)" if kind == "github" else "Jira project key",
                                  value=current.target, disabled=readonly, key=key(STEP, "tracker-target"))
-        api_url = right.text_input("GitHub Enterprise API address (optional)" if kind == "github" else
-                                   "Jira site, e.g. https://acme.atlassian.net", value=current.api_url,
-                                   disabled=readonly, key=key(STEP, "tracker-url"))
         owners = sorted({a.owner for a in pm.actions if a.owner})
         known = dict(current.logins)
         logins = st.data_editor(
@@ -40,7 +51,7 @@ def tracker_form(pm: PostMortem, readonly: bool) -> None:
             key=key(STEP, f"logins-v{pm.version}"), hide_index=True, disabled=readonly or ["owner"],
             column_config={"owner": "Action owner", "login": "GitHub login / Jira accountId (for the assignee)"},
         )
-        chosen = TrackerSettings(kind=kind, target=target.strip(), api_url=api_url.strip(),
+        chosen = TrackerSettings(kind=kind, target=target.strip(), connection=server,
                                  logins=tuple((o, str(lg).strip()) for o, lg in zip(logins["owner"], logins["login"],
                                                                                     strict=True) if str(lg).strip()))
         if not readonly and chosen != pm.tracker and chosen.target:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import requests
 
-from core.connectors import http
+from core.connectors import egress, http
 from core.connectors.errors import ConnectorError
 from core.ingest import ImportResult
 from core.ingest.structured import alertmanager, records
@@ -37,8 +37,10 @@ class AlertmanagerConnector:
         doc = http.get_json(self._session, server + "/api/v2/alerts", source=SOURCE, server=server,
                             timeout=self._timeout, params=params)
         if not isinstance(doc, list):
-            raise ConnectorError(f"{server} did not answer with a list of alerts: is it the Alertmanager address?")
-        tally = records.Tally(server, window, margin)
+            raise ConnectorError(
+                f"{egress.redact(server)} did not answer with a list of alerts: is it the Alertmanager address?"
+            )
+        tally = records.Tally(egress.redact(server), window, margin)
         history = alertmanager.history_from_alerts(((f"alert {n}", a) for n, a in enumerate(doc, start=1)), tally)
         return tally.result(SourceKind.ALERTS, now=now, query=" ".join(filters), alerts=history.alerts,
                             events=history.events)

@@ -8,27 +8,37 @@ from typing import BinaryIO, cast
 
 import requests
 
+from core.connectors import egress
 from core.connectors.errors import ConnectorError
 from core.connectors.http import base_url
 from core.errors import InvalidInputError
 
-CHUNK = 1024 * 1024
 
+def download(session: egress.GuardedSession, url: str, *, timeout: float = 30.0) -> BinaryIO:
+    """Stream ``url`` into a temporary file within the session's caps and return it rewound.
 
-def download(session: requests.Session, url: str, *, timeout: float = 30.0) -> BinaryIO:
-    """Stream ``url`` into a temporary file (memory stays small whatever the size) and return it rewound."""
+    Memory stays small whatever the size; the size after decompression and the total time are capped by the
+    session's policy, and an answer over the caps leaves nothing behind.
+    """
     address = base_url(url)
+    where = egress.redact(address)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, who closes it)
     try:
-        with session.get(address, stream=True, timeout=timeout) as response:
-            if response.status_code >= 400:
-                raise ConnectorError(f"{address} answered HTTP {response.status_code}: check the address.")
-            spool = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, who closes it)
-            for chunk in response.iter_content(CHUNK):
-                spool.write(chunk)
+        response = session.get(address, stream=True, timeout=timeout)
+        if response.status_code >= 400:
+            response.close()
+            raise ConnectorError(f"{where} answered HTTP {response.status_code}: check the address.")
+        for chunk in egress.iter_body(response, policy=session.policy):
+            spool.write(chunk)
     except requests.Timeout as exc:
-        raise ConnectorError(f"{address} did not answer within {timeout:g} s: is it reachable?") from exc
+        spool.close()
+        raise ConnectorError(f"{where} did not answer within {timeout:g} s: is it reachable?") from exc
     except requests.RequestException as exc:
-        raise ConnectorError(f"Could not download {address}: is it reachable? ({exc.__class__.__name__})") from exc
+        spool.close()
+        raise ConnectorError(f"Could not download {where}: is it reachable? ({exc.__class__.__name__})") from exc
+    except BaseException:
+        spool.close()
+        raise
     spool.seek(0)
     return cast(BinaryIO, spool)
 

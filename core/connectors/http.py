@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from core.connectors import egress
 from core.connectors.errors import ConnectorError
 
 Params = Mapping[str, str | int | float | list[str]]
@@ -21,7 +22,7 @@ def base_url(url: str) -> str:
     except ValueError:  # e.g. an unclosed IPv6 bracket
         parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConnectorError(f"{url!r} is not a server address: give it as http://host:port (or https://…).")
+        raise ConnectorError(f"{egress.redact(url)!r} is not a server address: give it as http://host:port (or https://…).")
     return cleaned
 
 
@@ -37,6 +38,7 @@ def get_json(
     describe: Describe | None = None,
 ) -> object:
     """GET ``url`` and return its decoded JSON body; ``server`` is the address named in error messages."""
+    server = egress.redact(server)
     try:
         response = session.get(url, params=params, headers=headers, timeout=timeout)
     except requests.Timeout as exc:
@@ -69,7 +71,8 @@ def _status_message(response: requests.Response, *, source: str, server: str, de
     if code in (401, 403):
         return f"{source} refused the request (HTTP {code}): check the token.{suffix}"
     if code == 404:
-        return f"{source} at {server} has nothing at {response.url} (HTTP 404): check the address and ids.{suffix}"
+        where = egress.redact(response.url)
+        return f"{source} at {server} has nothing at {where} (HTTP 404): check the address and ids.{suffix}"
     if code == 429:
         wait = response.headers.get("Retry-After", "")
         when = f"in {wait} s" if wait.isdigit() else "in a minute"

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import requests
 
-from core.connectors import http
+from core.connectors import egress, http
 from core.connectors.errors import ConnectorError
 from core.ingest import ImportResult
 from core.ingest.structured import records
@@ -52,14 +52,15 @@ class LokiConnector:
                     page_size: int = PAGE_SIZE) -> Iterator[LokiLine]:
         """Yield the lines of LogQL ``query`` over the window ± ``margin``, oldest first."""
         server = http.base_url(url)
-        yield from self._lines(server, query, window, margin, page_size, records.Tally(server, window, margin))
+        tally = records.Tally(egress.redact(server), window, margin)
+        yield from self._lines(server, query, window, margin, page_size, tally)
 
     def import_logs(self, url: str, query: str, window: TimeWindow, *, now: datetime,
                     margin: timedelta = records.MARGIN, consume: Consume | None = None,
                     page_size: int = PAGE_SIZE) -> ImportResult:
         """Stream the lines into ``consume`` and return its candidates with the import record (no events)."""
         server = http.base_url(url)
-        tally = records.Tally(server, window, margin)
+        tally = records.Tally(egress.redact(server), window, margin)
         lines = self._lines(server, query, window, margin, page_size, tally)
         if consume is None:
             candidates: Sequence[Candidate] = ()
@@ -102,7 +103,7 @@ class LokiConnector:
                             timeout=self._timeout, params=params, headers=self._headers)
         data = doc.get("data") if isinstance(doc, dict) else None
         if not isinstance(data, dict) or not isinstance(data.get("result"), list):
-            raise ConnectorError(f"{server} did not answer like Loki: is it the Loki address?")
+            raise ConnectorError(f"{egress.redact(server)} did not answer like Loki: is it the Loki address?")
         if data.get("resultType") != "streams":
             raise ConnectorError(
                 f"Loki answered with {data.get('resultType')} data: give a log query such as "

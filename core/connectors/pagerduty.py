@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import requests
 
-from core.connectors import http
+from core.connectors import egress, http
 from core.connectors.errors import ConnectorError
 from core.ingest import ImportResult
 from core.ingest.structured import pagerduty, records
@@ -33,7 +33,7 @@ class PagerDutyConnector:
     def import_incident(self, incident_id: str, window: TimeWindow, *, now: datetime,
                         margin: timedelta = records.MARGIN) -> ImportResult:
         """Return the incident's trigger, notify, acknowledge, escalate, note and resolve entries as events."""
-        origin = f"{self._api}/incidents/{incident_id}"
+        origin = f"{egress.redact(self._api)}/incidents/{incident_id}"
         tally = records.Tally(origin, window, margin)
         events = pagerduty.events_from_entries(self._entries(incident_id, tally), tally)
         return tally.result(SourceKind.PAGING, now=now, query=incident_id, events=events)
@@ -54,7 +54,9 @@ class PagerDutyConnector:
                                 params=params, headers=headers, describe=_error_text)
             entries = doc.get("log_entries") if isinstance(doc, dict) else None
             if not isinstance(doc, dict) or not isinstance(entries, list):
-                raise ConnectorError(f"{self._api} did not answer with log entries: is it the PagerDuty API address?")
+                raise ConnectorError(
+                    f"{egress.redact(self._api)} did not answer with log entries: is it the PagerDuty API address?"
+                )
             yield from ((f"page {page} item {n}", e) for n, e in enumerate(entries, start=1))
             if not doc.get("more") or not entries:
                 return

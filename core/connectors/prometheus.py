@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import requests
 
-from core.connectors import http
+from core.connectors import egress, http
 from core.connectors.errors import ConnectorError
 from core.errors import InvalidInputError
 from core.ingest import ImportResult
@@ -100,7 +100,7 @@ class PrometheusConnector:
             "end": _stamp(math.ceil(end.timestamp() / chosen) * chosen),
             "step": _stamp(chosen),
         }
-        tally = records.Tally(server, window, margin)
+        tally = records.Tally(egress.redact(server), window, margin)
         result = self._matrix(server, "/api/v1/query_range", params)
         series = prometheus.series_from_result(result, tally, query=query)
         return tally.result(SourceKind.METRICS, now=now, query=query, series=series)
@@ -129,11 +129,11 @@ class PrometheusConnector:
         firing_query = f'ALERTS{{alertstate="firing"{extra}}}{span}'
         firing = self._matrix(server, "/api/v1/query", {"query": firing_query, **at})
         since = self._matrix(server, "/api/v1/query", {"query": f"ALERTS_FOR_STATE{{{extra[1:]}}}{span}", **at})
-        tally = records.Tally(server, window, margin)
+        tally = records.Tally(egress.redact(server), window, margin)
         history = alert_history.history_from_matrices(
             prometheus.read_matrix(firing, tally, window_filter=False),
             tally,
-            active_since=prometheus.read_matrix(since, records.Tally(server, None), window_filter=False),
+            active_since=prometheus.read_matrix(since, records.Tally(egress.redact(server), None), window_filter=False),
             open_after=min(end, now),
         )
         return tally.result(SourceKind.ALERTS, now=now, query=firing_query, covered=TimeWindow(start, end),
@@ -143,10 +143,10 @@ class PrometheusConnector:
         doc = http.get_json(self._session, server + path, source=SOURCE, server=server, timeout=self._timeout,
                             params=params, describe=_error_text)
         try:
-            return list(prometheus.matrix_result(doc, server, expected="Prometheus query result"))
+            return list(prometheus.matrix_result(doc, egress.redact(server), expected="Prometheus query result"))
         except InvalidInputError as exc:
             raise ConnectorError(
-                f"{server} did not answer like Prometheus: is it the Prometheus address? ({exc})"
+                f"{egress.redact(server)} did not answer like Prometheus: is it the Prometheus address? ({exc})"
             ) from exc
 
 

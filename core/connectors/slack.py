@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import requests
 
-from core.connectors import http
+from core.connectors import egress, http
 from core.connectors.errors import ConnectorError
 from core.ingest import ImportResult
 from core.ingest.structured import records, slack
@@ -70,7 +70,7 @@ class SlackConnector:
         doc = http.get_json(self._session, f"{self._api}/{method}", source=SOURCE, server=self._api,
                             timeout=self._timeout, params=params, headers={"Authorization": f"Bearer {self._token}"})
         if not isinstance(doc, dict):
-            raise ConnectorError(f"{self._api} did not answer like the Slack API: check the address.")
+            raise ConnectorError(f"{egress.redact(self._api)} did not answer like the Slack API: check the address.")
         if doc.get("ok") is True:
             return doc
         error = str(doc.get("error", "unknown_error"))

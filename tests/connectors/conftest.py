@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from core.connectors import egress
 from core.models import TimeWindow
 
 INCIDENT = TimeWindow(datetime(2024, 5, 1, 10, 0, tzinfo=UTC), datetime(2024, 5, 1, 11, 0, tzinfo=UTC))
@@ -183,6 +184,6 @@ def alertmanager_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Se
 
 @pytest.fixture
 def session() -> Iterator[requests.Session]:
-    """A requests session, closed after the test."""
-    with requests.Session() as http_session:
-        yield http_session
+    """The app's guarded session (loopback allowed by name, as an operator would for a local server)."""
+    with egress.GuardedSession(egress.EgressPolicy(allowed_hosts=frozenset({"127.0.0.1", "localhost"}))) as guarded:
+        yield guarded

@@ -15,6 +15,7 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from core.connectors import egress
 from core.models import ActionItem, ActionStatus, ContributingFactor, FactorCategory, Priority
 from core.trackers.base import TicketState
 from core.trackers.github import GitHubTracker
@@ -205,9 +206,9 @@ class FakeJira(FakeApi):
 
 @pytest.fixture
 def session() -> Iterator[requests.Session]:
-    """A requests session, closed after the test."""
-    with requests.Session() as s:
-        yield s
+    """The app's guarded session (loopback allowed by name, as an operator would for a local server)."""
+    with egress.GuardedSession(egress.EgressPolicy(allowed_hosts=frozenset({"127.0.0.1", "localhost"}))) as guarded:
+        yield guarded
 
 
 @pytest.fixture

@@ -20,12 +20,19 @@ def published_demo():
     return dataclasses.replace(pm, status=Status.PUBLISHED, published_at=PUBLISHED)
 
 
-def test_issues_are_created_from_the_track_step_and_not_duplicated(app_db, monkeypatch, httpserver, github):
+def configure_github(monkeypatch, url: str) -> None:
+    """The operator's GitHub connection: the token, and the API address it belongs to."""
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.setenv("GITHUB_API_URL", url)
+    monkeypatch.setenv("GITHUB_ALLOW_HTTP", "1")  # the fake GitHub speaks plain http on loopback
+
+
+def test_issues_are_created_from_the_track_step_and_not_duplicated(app_db, monkeypatch, httpserver, github):
+    configure_github(monkeypatch, httpserver.url_for("/").rstrip("/"))
     pm = app_db.add(published_demo(), actor="t", now=NOW)
     app = open_app(pm.id, "track")
+    assert by_label(app.selectbox, "Server").value == "GitHub"
     by_label(app.text_input, "Repository (owner/repo)").input("acme/shop").run()
-    by_label(app.text_input, "GitHub Enterprise API address").input(httpserver.url_for("/").rstrip("/")).run()
     by_label(app.button, "Create or update the issues").click().run()
     assert not app.exception, app.exception
     assert len(github.issues) == 6
@@ -37,13 +44,26 @@ def test_issues_are_created_from_the_track_step_and_not_duplicated(app_db, monke
     assert TOKEN not in str(app_db.audit(pm.id)) + document.dumps(app_db.get(pm.id))
 
 
-def test_a_missing_token_is_explained(app_db, monkeypatch):
-    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+def test_without_a_configured_server_the_page_says_who_can_add_one_and_offers_no_address_box(app_db, monkeypatch):
+    for name in ("GITHUB_TOKEN", "GITHUB_API_URL", "JIRA_URL", "JIRA_TOKEN", "JIRA_EMAIL"):
+        monkeypatch.delenv(name, raising=False)
     pm = app_db.add(published_demo(), actor="t", now=NOW)
     app = open_app(pm.id, "track")
-    by_label(app.text_input, "Repository (owner/repo)").input("acme/shop").run()
-    by_label(app.button, "Create or update the issues").click().run()
-    assert "Set GITHUB_TOKEN" in errors(app)
+    assert "No GitHub server is configured" in " ".join(i.value for i in app.info)
+    assert not [b for b in app.button if b.label.startswith("Create or update")]
+    assert not [t for t in app.text_input if "address" in t.label.lower() or "site" in t.label.lower()]
+    by_label(app.radio, "Tracker").set_value("jira").run()
+    assert "No Jira server is configured" in " ".join(i.value for i in app.info)
+
+
+def test_a_configured_token_on_plain_http_is_refused_with_what_to_do(app_db, monkeypatch):
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.setenv("GITHUB_API_URL", "http://github.internal.example")
+    monkeypatch.delenv("GITHUB_ALLOW_HTTP", raising=False)
+    pm = app_db.add(published_demo(), actor="t", now=NOW)
+    app = open_app(pm.id, "track")
+    assert "plain http, so the GitHub token would travel unencrypted" in errors(app)
+    assert TOKEN not in errors(app)
 
 
 def test_the_follow_up_review_closes_the_postmortem_once_every_outcome_is_recorded(app_db):

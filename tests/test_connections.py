@@ -28,7 +28,7 @@ from core.errors import InvalidInputError
 from core.export import document, ics, markdown, pdf
 from core.models import Status, TrackerSettings
 from core.settings import ConnectionKind, Settings
-from tests.apptest import by_label, errors, open_app
+from tests.apptest import APP, by_label, errors, open_app
 from tests.factories import NOW, complete_postmortem
 from tests.listener import Listener, listening
 from tests.trackers.conftest import TOKEN as GITHUB_TOKEN
@@ -298,3 +298,23 @@ def test_api_tokens_never_reach_the_database_exports_logs_or_messages(app_db, mo
     assert exports["json"] and exports["database app.db"]
     leaks = [(where, token) for where, data in exports.items() for token in CANARIES if token.encode() in data]
     assert leaks == []
+
+
+def test_servers_configured_in_secrets_are_offered_by_name(app_db, monkeypatch):
+    for name in ("PROMETHEUS_URL", "PAGERDUTY_TOKEN", "ALLOW_URL_IMPORTS"):
+        monkeypatch.delenv(name, raising=False)
+    pm = app_db.add(complete_postmortem(), actor="t", now=NOW)
+    app = AppTest.from_file(APP, default_timeout=30)
+    app.secrets["servers"] = {"prod": {"kind": "prometheus", "url": "https://prom.example.com"},
+                              "staging": {"kind": "prometheus", "url": "https://user:pw@prom-staging.example.com"},
+                              "pd": {"kind": "pagerduty", "token": SECRETS["PAGERDUTY_TOKEN"]}}
+    app.query_params["pm"] = pm.id
+    app.run()
+    app.switch_page("app_pages/gather.py").run()
+    assert by_label(app.selectbox, "Server").options == ["prod (https://prom.example.com)",
+                                                         "staging (https://prom-staging.example.com)"]
+    by_label(app.radio, "Source").set_value("PagerDuty").run()
+    assert by_label(app.selectbox, "Server").options == ["pd (https://api.pagerduty.com)"]
+    on_screen = " ".join([*shown(app), *(m.value for m in app.markdown), *(c.value for c in app.caption),
+                          *(o for box in app.selectbox for o in box.options)])
+    assert "pw@" not in on_screen and not [c for c in CANARIES if c in on_screen]

@@ -44,3 +44,20 @@ def account_box() -> None:
     st.caption(f"Signed in as **{views.md(name)}**")
     if st.button("Sign out", key="auth.logout", icon=":material/logout:"):
         st.logout()
+
+
+def publishing_refusal(editors: tuple[str, ...]) -> str | None:
+    """Return why this person may not publish or create/revoke share links, or None when they may.
+
+    ``editors`` (the operator's EDITORS setting) names who may; it needs sign-in to know who is who.
+    """
+    if not editors:
+        return None
+    if not configured():
+        return ("Publishing and share links are turned off: the operator named EDITORS but sign-in is not "
+                "configured, so the wizard cannot tell who you are. Ask the operator to set up sign-in ([auth]).")
+    who = {str(st.user.get(k) or "").strip().lower() for k in ("email", "name")} - {""}
+    if who & set(editors):
+        return None
+    return (f"Only the editors named by the operator may publish and create or revoke share links; you are signed "
+            f"in as {views.md(signed_in_name() or 'nobody')}. Ask one of them, or the operator to add you to EDITORS.")

@@ -318,3 +318,43 @@ def test_servers_configured_in_secrets_are_offered_by_name(app_db, monkeypatch):
     on_screen = " ".join([*shown(app), *(m.value for m in app.markdown), *(c.value for c in app.caption),
                           *(o for box in app.selectbox for o in box.options)])
     assert "pw@" not in on_screen and not [c for c in CANARIES if c in on_screen]
+
+
+# --- credentials in an address are used, never kept -------------------------------------------------------
+
+
+def test_credentials_and_query_of_an_address_never_reach_the_import_record_audit_or_export(app_db, monkeypatch,
+                                                                                           httpserver):
+    configure(monkeypatch, "https://unused.example.com", url_imports=True, private_hosts="localhost")
+    seen: list[str] = []
+
+    def log(request: Request) -> Response:
+        seen.append(request.headers.get("Authorization", ""))
+        return Response("2026-03-14T14:05:00Z ERROR pool exhausted\n" * 3, content_type="text/plain")
+
+    httpserver.expect_request("/app.log").respond_with_handler(log)
+    pm = app_db.add(complete_postmortem(imports=()), actor="t", now=NOW)
+    app = open_app(pm.id, "gather")
+    by_label(app.text_input, "…or a file in the server's import folder").input(
+        f"http://alice:s3cret-pw@localhost:{httpserver.port}/app.log?X-Signature=s1gn4ture").run()
+    by_label(app.button, "Import").click().run()
+    assert not app.exception
+    stored = app_db.get(pm.id)
+    assert [i.origin for i in stored.imports] == ["app.log"]
+    assert seen == ["Basic " + base64.b64encode(b"alice:s3cret-pw").decode()]  # used for the download itself
+    kept = document.dumps(stored) + repr(app_db.audit(pm.id)) + " ".join(shown(app))
+    assert "s3cret-pw" not in kept and "s1gn4ture" not in kept
+
+    # a configured server whose address carries credentials: the import record names it without them
+    monkeypatch.setenv("PROMETHEUS_URL", f"http://bob:pr0m-pw@localhost:{httpserver.port}")
+    httpserver.expect_request("/api/v1/query_range").respond_with_json(
+        {"status": "success", "data": {"resultType": "matrix", "result": [
+            {"metric": {"__name__": "up"}, "values": [[stored.start.timestamp() + 60, "1"]]}]}})
+    app = open_app(pm.id, "gather")
+    by_label(app.radio, "Source").set_value("Prometheus metrics").run()
+    by_label(app.button, "Import metrics").click().run()
+    assert not app.exception
+    stored = app_db.get(pm.id)
+    assert f"http://localhost:{httpserver.port}" in [i.origin for i in stored.imports]
+    kept = document.dumps(stored) + repr(app_db.audit(pm.id)) + " ".join(shown(app))
+    assert "pr0m-pw" not in kept

@@ -31,10 +31,16 @@ def postgres_url() -> Iterator[str]:
             f"PostgreSQL at {POSTGRES_URL} is required by the storage tests and is not reachable: {exc}",
             pytrace=False,
         )
+    with admin.connect() as conn:
+        started = conn.execute(text("SELECT pg_postmaster_start_time()")).scalar_one()
     url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
     yield url.render_as_string(hide_password=False)
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        # the machine's server is shared: the suite must never have stopped or restarted it
+        assert conn.execute(text("SELECT pg_postmaster_start_time()")).scalar_one() == started, (
+            f"the PostgreSQL at {POSTGRES_URL} was restarted during the test run: tests must use a private cluster"
+        )
     admin.dispose()
 
 

@@ -1,4 +1,8 @@
-"""Reliability on SQLite and PostgreSQL: concurrent writers, a killed import, a database restart."""
+"""Reliability on SQLite and PostgreSQL: concurrent writers, a killed import, a database restart.
+
+The restart and outage tests stop and start a private PostgreSQL cluster of their own (``tests/pgcluster.py``);
+the machine's server is never touched.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,8 +28,8 @@ from core.errors import NotFoundError, StorageError
 from core.models import SourceKind
 from core.storage import engine as storage_engine
 from tests import concurrency
-from tests.conftest import POSTGRES_URL
 from tests.factories import NOW, START, make_postmortem
+from tests.pgcluster import PrivateCluster, private_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITERS, EDITS, POSTMORTEMS = 20, 6, 3
@@ -215,54 +220,16 @@ def test_an_import_killed_midway_loses_nothing_and_reruns_without_duplicates(rep
 UNREACHABLE = r"^The database cannot be reached right now\. Check that it is running and try again \(details: "
 
 
-class PostgresCluster:
-    """The machine's cluster serving the test database, stopped and started with Debian's pg_ctlcluster."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        clusters = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True,
-                                  timeout=30).stdout.split("\n")
-        found = [line.split()[:2] for line in clusters if line.split()[2:3] == [str(port)]]
-        assert found, f"no PostgreSQL cluster on port {port} in pg_lsclusters:\n{clusters}"
-        self.version, self.name = found[0]
-
-    def _ctl(self, action: str) -> None:
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", "--mode", "fast", self.version, self.name,
-                        action], capture_output=True, check=True, timeout=60)
-
-    def ready(self) -> bool:
-        """Return True when the server accepts connections."""
-        return subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.port)], check=False,
-                              timeout=30).returncode == 0
-
-    def wait_until_ready(self, timeout: float = 30) -> None:
-        """Wait for ``pg_isready``; fail when the server is not back in ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        while not self.ready():
-            assert time.monotonic() < deadline, f"PostgreSQL {self.version}/{self.name} did not come back"
-            time.sleep(0.1)
-
-    def stop(self) -> None:
-        """Stop the server (fast mode: open sessions are ended)."""
-        self._ctl("stop")
-        assert not self.ready()
-
-    def start(self) -> None:
-        """Start the server unless it runs, and wait until it accepts connections."""
-        if not self.ready():
-            self._ctl("start")
-        self.wait_until_ready()
-
-    def restart(self) -> None:
-        """Stop and start the server, and wait until it accepts connections."""
-        self._ctl("restart")
-        self.wait_until_ready()
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[PrivateCluster]:
+    """A PostgreSQL of the tests' own (the machine's server is never stopped by the suite)."""
+    with private_cluster() as running:
+        yield running
 
 
 @pytest.fixture
-def postgres_cluster(postgres_url):
-    """The cluster, always running again (and accepting connections) after the test, whatever happened."""
-    cluster = PostgresCluster(make_url(POSTGRES_URL).port or 5432)
+def postgres_cluster(cluster):
+    """The private cluster, always running again (and accepting connections) after the test, whatever happened."""
     try:
         yield cluster
     finally:
@@ -270,9 +237,15 @@ def postgres_cluster(postgres_url):
 
 
 @pytest.fixture
-def pg_repo(postgres_url):
-    """A repository on the PostgreSQL test schema (not emptied: ids are chosen free by ``add``)."""
-    repository = storage_engine.open_repository(postgres_url)
+def private_url(cluster) -> str:
+    """The private cluster's database (these tests stop and start it)."""
+    return cluster.url
+
+
+@pytest.fixture
+def pg_repo(private_url):
+    """A repository on the private cluster (migrated on open; ids are chosen free by ``add``)."""
+    repository = storage_engine.open_repository(private_url)
     yield repository
     repository.close()
 
@@ -288,7 +261,7 @@ def test_after_a_postgres_restart_the_next_action_reconnects(pg_repo, postgres_c
     assert saved.version == 2 and pg_repo.get(pm.id) == saved
 
 
-def test_during_a_postgres_outage_actions_fail_in_plain_words_then_work_again(pg_repo, postgres_url,
+def test_during_a_postgres_outage_actions_fail_in_plain_words_then_work_again(pg_repo, private_url,
                                                                              postgres_cluster):
     pm = pg_repo.add(make_postmortem(), actor="@maria", now=NOW)
     actions = {
@@ -298,7 +271,7 @@ def test_during_a_postgres_outage_actions_fail_in_plain_words_then_work_again(pg
         "list": lambda: pg_repo.list_summaries(today=NOW.date()),
         "history": lambda: pg_repo.audit(pm.id),
         "create": lambda: pg_repo.add(make_postmortem(), actor="@maria", now=NOW),
-        "start-up (migrate)": lambda: storage_engine.open_repository(postgres_url),
+        "start-up (migrate)": lambda: storage_engine.open_repository(private_url),
     }
 
     postgres_cluster.stop()
@@ -315,9 +288,9 @@ def test_during_a_postgres_outage_actions_fail_in_plain_words_then_work_again(pg
     assert saved.version == 2 and pg_repo.get(pm.id).runbook == "after the outage"
 
 
-def test_the_page_shows_a_postgres_outage_in_plain_words_and_works_again_after(pg_repo, postgres_url,
+def test_the_page_shows_a_postgres_outage_in_plain_words_and_works_again_after(pg_repo, private_url,
                                                                               postgres_cluster, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    monkeypatch.setenv("DATABASE_URL", private_url)
     monkeypatch.setenv("SEED_DEMO", "0")
     pm = pg_repo.add(make_postmortem(), actor="@maria", now=NOW)
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
@@ -334,12 +307,12 @@ def test_the_page_shows_a_postgres_outage_in_plain_words_and_works_again_after(p
     assert not app.exception, app.exception
     assert [e.value for e in app.error if re.match(UNREACHABLE, e.value)], [e.value for e in app.error]
     # a server process starting during the outage (nothing cached yet): its migration fails in plain words too
-    fresh_url = make_url(postgres_url).update_query_dict({"application_name": "pmw-fresh-start"})
+    fresh_url = make_url(private_url).update_query_dict({"application_name": "pmw-fresh-start"})
     monkeypatch.setenv("DATABASE_URL", fresh_url.render_as_string(hide_password=False))
     fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
     assert not fresh.exception, fresh.exception
     assert [e.value for e in fresh.error if re.match(UNREACHABLE, e.value)], [e.value for e in fresh.error]
-    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    monkeypatch.setenv("DATABASE_URL", private_url)
 
     postgres_cluster.start()
     app.run()

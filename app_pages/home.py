@@ -23,9 +23,10 @@ with st.expander("Start a new post-mortem", icon=":material/add:", expanded=Fals
         # the defaults are fixed once per session: a default that moved every minute would reset what was typed
         now = state.remember("home.now", deps.now().replace(second=0, microsecond=0, tzinfo=None))
         left, right = st.columns(2)
-        start = left.datetime_input("Incident start (UTC)", value=now - timedelta(hours=2), step=60,
-                                    key="home.start")
-        end = right.datetime_input("Incident end (UTC)", value=now - timedelta(hours=1), step=60, key="home.end")
+        start = left.datetime_input("Incident start (UTC)", value=now - timedelta(hours=2), step=60, key="home.start",
+                                    min_value=views.FIRST_TIME, max_value=views.LAST_TIME)
+        end = right.datetime_input("Incident end (UTC)", value=now - timedelta(hours=1), step=60, key="home.end",
+                                   min_value=views.FIRST_TIME, max_value=views.LAST_TIME)
         severity = st.selectbox("Severity", list(Severity), format_func=lambda s: s.label)
         incident_type = st.selectbox("Type", list(IncidentType), format_func=lambda t: t.value.capitalize())
         services = st.text_input("Affected services (comma-separated)", placeholder="checkout, payments-db")

@@ -17,9 +17,11 @@ title = st.text_input(
     help="A short description a stakeholder understands, e.g. “Checkout errors after release v2.3.0”.")
 left, right = st.columns(2)
 start = left.datetime_input("Start (UTC)", value=views.naive_utc(pm.start), step=60, disabled=readonly,
-                            key=key(STEP, "start"), help="When users were first affected, in UTC.")
+                            min_value=views.FIRST_TIME, max_value=views.LAST_TIME, key=key(STEP, "start"),
+                            help="When users were first affected, in UTC.")
 end = right.datetime_input("End (UTC)", value=views.naive_utc(pm.end), step=60, disabled=readonly,
-                           key=key(STEP, "end"), help="When the impact ended, in UTC.")
+                           min_value=views.FIRST_TIME, max_value=views.LAST_TIME, key=key(STEP, "end"),
+                           help="When the impact ended, in UTC.")
 severities = [None, *Severity]
 severity = st.selectbox("Severity", severities, index=severities.index(pm.severity), disabled=readonly,
                         format_func=lambda s: s.label if s else "Choose…", key=key(STEP, "severity"))

@@ -6,7 +6,7 @@ from core import postmortem_service, report_text
 from core.export import markdown
 from core.models import Report
 from core.steps import Step
-from ui import auth, deps, reports, state, views, widgets
+from ui import auth, deps, reports, sharing, state, views, widgets
 
 STEP = Step.REPORT
 readonly = widgets.step_header(STEP)
@@ -58,7 +58,7 @@ for n, (field, finding) in enumerate(findings):
 
 report_md = markdown.render(pm, now=deps.now())
 with st.expander("Preview the report", icon=":material/visibility:"):
-    st.markdown(report_md)
+    st.markdown(views.on_screen(report_md))
 left, right = st.columns(2)
 left.download_button("Download Markdown", report_md, file_name=f"{pm.id}.md", mime="text/markdown",
                      key=key(STEP, "download-md"), on_click="ignore", icon=":material/download:")
@@ -84,16 +84,7 @@ for snap in snapshots:
 
 st.subheader("Share link for the review meeting")
 st.caption("A read-only page anyone with the link can open during the review meeting. Revoke it at any time.")
-links = deps.repository().share_links(pm.id)
-for link in links:
-    if link.active:
-        st.code(views.share_url(deps.settings().public_url, link), language=None)
-        if st.button("Revoke this link", key=key(STEP, f"revoke-{link.token[:8]}")):
-            deps.repository().revoke_share_link(link.token, now=deps.now())
-            st.rerun()
-if not any(link.active for link in links) and st.button("Create share link", key=key(STEP, "share")):
-    deps.repository().create_share_link(pm.id, now=deps.now())
-    st.rerun()
+sharing.share_links(pm)
 
 with st.expander("Change history", icon=":material/history:"):
     st.dataframe(views.audit_frame(deps.repository().audit(pm.id)), hide_index=True, width="stretch")

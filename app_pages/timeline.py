@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import postmortem_service, timeline
+from core import postmortem_service, time_range, timeline
 from core.models import EventKind, Milestone
 from core.steps import Step
 from ui import deps, state, tables, timeline_view, widgets
@@ -34,7 +34,8 @@ edited = st.data_editor(
     column_order=["time", "event", "source", "actor", "milestone", "kind", "starred", "hidden"],
     column_config={
         "time": st.column_config.DatetimeColumn(f"Time ({zone})", format="YYYY-MM-DD HH:mm:ss", timezone=zone,
-                                                step=1, required=True),
+                                                step=1, required=True, min_value=time_range.EARLIEST,
+                                                max_value=time_range.LATEST),
         "event": st.column_config.TextColumn("Event", required=True, width="large"),
         "source": st.column_config.TextColumn("Source", required=True, help="Where the fact comes from"),
         "actor": st.column_config.TextColumn("Actor", default="-", help="-, System or a person"),

@@ -17,8 +17,8 @@ st.caption(f"Read-only view of {views.md(pm.id)} · status {pm.status.value} · 
 report = markdown.render(pm, now=deps.now())
 # split at the section heading's own line: user text saying "## Timeline" is escaped, never a heading
 head, timeline_heading, rest = report.partition(f"\n## {report_model.TIMELINE}\n")
-st.markdown(head)
+st.markdown(views.on_screen(head))
 timeline_view.shared_chart(pm)
-st.markdown(timeline_heading + rest)
+st.markdown(views.on_screen(timeline_heading + rest))
 st.download_button("Download the PDF", lambda: reports.pdf_report(pm), file_name=f"{pm.id}.pdf",
                    mime="application/pdf", on_click="ignore", icon=":material/picture_as_pdf:", key="view.pdf")

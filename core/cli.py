@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import getpass
-import json
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -16,10 +15,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import requests
 
-from core import chart, demo, gates, gathering, language, postmortem_service, timeline
+from core import chart, demo, gates, gathering, ids, language, postmortem_service, terminal, time_range, timeline
 from core.connectors import alertmanager, prometheus
 from core.errors import InvalidInputError, PostmortemError
-from core.export import document, ics, markdown, pdf
+from core.export import document, ics, markdown, pdf, spreadsheet
 from core.models import IncidentType, Severity
 from core.settings import Settings
 from core.storage import engine
@@ -42,8 +41,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             repo.close()
         return result
     except PostmortemError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}", err=True)
         return 2
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    # every line the command prints goes through here: user text (titles, log lines, file names) can
+    # hold escape sequences that would retitle the terminal or rewrite what it shows
+    print(terminal.printable(text), file=sys.stderr if err else sys.stdout)
 
 
 def _now() -> datetime:
@@ -64,7 +69,7 @@ def _parse_time(value: str, name: str) -> datetime:
         raise InvalidInputError(f"{name} {value!r} is not an ISO time: expected e.g. 2026-03-14T14:02:17Z") from exc
     if parsed.tzinfo is None:
         raise InvalidInputError(f"{name} {value!r} has no time zone: add Z for UTC or an offset like +01:00")
-    return parsed.astimezone(UTC)
+    return time_range.require(parsed, field=name).astimezone(UTC)
 
 
 def _new(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
@@ -79,14 +84,14 @@ def _new(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
         now=_now(),
         repo=repo,
     )
-    print(pm.id)
+    _say(pm.id)
     return 0
 
 
 def _list(_args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
     for s in repo.list_summaries(today=_now().date()):
         severity = s.severity.value if s.severity else "--"
-        print(f"{s.id}\t{severity}\t{s.status.value}\t{s.start:%Y-%m-%d %H:%M}Z\t{s.title}")
+        _say(f"{s.id}\t{severity}\t{s.status.value}\t{s.start:%Y-%m-%d %H:%M}Z\t{s.title}")
     return 0
 
 
@@ -94,13 +99,12 @@ def _check(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
     pm = repo.get(args.id)
     results = gates.evaluate(pm, now=_now())
     if args.format == "json":
-        print(json.dumps(
+        _say(terminal.json_text(
             [{"gate": r.gate.id, "step": r.gate.step.value, "status": r.status, "message": r.message} for r in results],
-            indent=2, ensure_ascii=False,
         ))
     else:
         for r in results:
-            print(f"[{r.status:4}] {r.gate.id}: {r.message}")
+            _say(f"[{r.status:4}] {r.gate.id}: {r.message}")
     return 1 if any(r.status == "fail" for r in results) else 0
 
 
@@ -124,7 +128,7 @@ def _export(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
             Path(args.output).write_bytes(data)
         except OSError as exc:
             raise InvalidInputError(f"{args.output}: cannot write the file ({exc.strerror})") from exc
-        print(f"wrote {args.output} ({len(data):,} bytes)", file=sys.stderr)
+        _say(f"wrote {args.output} ({len(data):,} bytes)", err=True)
     return 0
 
 
@@ -140,15 +144,15 @@ def _milestones(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
                                            now=_now(), repo=repo, summary="accepted the suggested milestones")
         pm = stored
     if args.format == "json":
-        print(json.dumps({
+        _say(terminal.json_text({
             m.value: ({"time": s.time.strftime("%Y-%m-%dT%H:%M:%SZ"), "source": s.source} if s else None)
             for m, s in suggestions.items()
-        }, indent=2))
+        }))
     else:
         for m, s in suggestions.items():
-            print(f"{m.label:<13} {s.time:%Y-%m-%d %H:%M:%S}Z  {s.source}: {s.reason}" if s else f"{m.label:<13} -")
+            _say(f"{m.label:<13} {s.time:%Y-%m-%d %H:%M:%S}Z  {s.source}: {s.reason}" if s else f"{m.label:<13} -")
         for d in timeline.durations(pm):
-            print(d.sentence)
+            _say(d.sentence)
     return 0
 
 
@@ -164,24 +168,25 @@ def _track(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
     if args.sync:
         changed, results = sync.sync_status(pm, tracker, now=now)
     else:
-        changed, results = sync.create_tickets(pm, tracker, pm_url=f"{settings.public_url}/track?pm={pm.id}",
-                                               logins=logins, now=now)
+        pm_url = f"{settings.public_url}/track?pm={ids.url_value(pm.id)}"
+        changed, results = sync.create_tickets(pm, tracker, pm_url=pm_url, logins=logins, now=now)
     postmortem_service.set_action_states(pm, changed.actions, actor=_actor(), now=now, repo=repo,
                                          summary="synced the tracker issues" if args.sync else "created tracker issues")
     for r in results:
-        print(r.message)
+        _say(r.message)
     return 1 if any(r.outcome is TicketOutcome.FAILED for r in results) else 0
 
 
 def _load(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
     path = Path(args.file)
     try:
-        text = sys.stdin.read() if args.file == "-" else path.read_text(encoding="utf-8")
+        raw = sys.stdin.buffer.read() if args.file == "-" else path.read_bytes()
     except OSError as exc:
         raise InvalidInputError(f"{args.file}: cannot read the file ({exc.strerror})") from exc
-    pm = document.loads(text, origin=args.file)
+    origin = "<stdin>" if args.file == "-" else args.file
+    pm = document.loads(document.decode(raw, origin=origin), origin=origin)
     stored = demo.load_document(pm, actor=_actor(), now=_now(), repo=repo)
-    print(stored.id)
+    _say(stored.id)
     return 0
 
 
@@ -210,19 +215,19 @@ def _gather(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
         result = alertmanager.AlertmanagerConnector(session).import_alerts(args.alertmanager, pm.window, now=now)
     stored = gathering.apply_import(pm, result, actor=_actor(), now=now, repo=repo)
     source = result.source
-    print(f"imported {source.origin} as {source.kind.value}: {source.records_read} records read, "
+    _say(f"imported {source.origin} as {source.kind.value}: {source.records_read} records read, "
           f"{len(result.candidates)} candidate events, {len(result.events)} timeline events, "
           f"{len(result.series)} series, {len(result.alerts)} alert intervals")
     if result.skipped_outside_window:
-        print(f"skipped {result.skipped_outside_window} records outside the incident window (plus margin)")
+        _say(f"skipped {result.skipped_outside_window} records outside the incident window (plus margin)")
     if source.records_rejected:
-        print(f"rejected {source.records_rejected} records; first reasons:")
+        _say(f"rejected {source.records_rejected} records; first reasons:")
         for reason in source.rejected_reasons:
-            print(f"  {reason}")
+            _say(f"  {reason}")
     for gap in stored.gaps:
         if gap.automatic:
-            print(f"data gap: {gap.reason}")
-    print(stored.id)
+            _say(f"data gap: {gap.reason}")
+    _say(stored.id)
     return 0
 
 
@@ -243,16 +248,16 @@ def _candidates(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
         for c in gathering.open_candidates(pm)
     ]
     if args.format == "json":
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        _say(terminal.json_text(rows))
     else:
         for r in rows:
-            print(f"{r['id']}\t{r['time']}\t{r['count']}×\t{r['source']}\t{r['event']}")
+            _say(f"{r['id']}\t{r['time']}\t{r['count']}×\t{r['source']}\t{r['event']}")
     return 0
 
 
 def _promote(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
     pm = gathering.promote(repo.get(args.id), args.candidate_ids, actor=_actor(), now=_now(), repo=repo)
-    print(f"{len(args.candidate_ids)} candidate(s) added to the timeline of {pm.id}", file=sys.stderr)
+    _say(f"{len(args.candidate_ids)} candidate(s) added to the timeline of {pm.id}", err=True)
     return 0
 
 
@@ -265,14 +270,14 @@ def _timeline(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
         if not e.hidden
     ]
     if args.format == "json":
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        _say(terminal.json_text(rows))
     elif args.format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=["time", "event", "source", "actor", "kind", "milestone"],
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        out = io.StringIO()
+        spreadsheet.write_csv(out, rows, fields=["time", "event", "source", "actor", "kind", "milestone"],
+                              text_fields={"event", "source", "actor"})
+        sys.stdout.write(terminal.printable(out.getvalue()))
     else:
-        sys.stdout.write("\n".join(markdown.timeline_table(pm.events)) + "\n")
+        sys.stdout.write(terminal.printable("\n".join(markdown.timeline_table(pm.events)) + "\n"))
     return 0
 
 
@@ -285,13 +290,13 @@ def _lint(args: argparse.Namespace) -> int:
         language.check_actions(text.splitlines()) if args.kind == "action" else language.check_blameless(text)
     )
     if args.format == "json":
-        print(json.dumps([dataclasses.asdict(f) for f in findings], indent=2, ensure_ascii=False))
+        _say(terminal.json_text([dataclasses.asdict(f) for f in findings]))
     else:
         name = "<stdin>" if args.file == "-" else args.file
         for f in findings:
-            print(f"{name}:{f.line}:{f.start + 1}: {f.rule}: \"{f.text}\" — {f.why} Suggestion: {f.suggestion}")
+            _say(f"{name}:{f.line}:{f.start + 1}: {f.rule}: \"{f.text}\" — {f.why} Suggestion: {f.suggestion}")
         if not findings:
-            print(f"{name}: no findings", file=sys.stderr)
+            _say(f"{name}: no findings", err=True)
     return 1 if findings else 0
 
 
@@ -300,8 +305,8 @@ def _migrate(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
     if args.seed_demo:
         seeded = demo.seed_if_empty(now=_now(), repo=repo)
         if seeded is not None:
-            print(f"seeded the demo incident {seeded.id}", file=sys.stderr)
-    print("database ready", file=sys.stderr)
+            _say(f"seeded the demo incident {seeded.id}", err=True)
+    _say("database ready", err=True)
     return 0
 
 

@@ -6,12 +6,15 @@ it and is saved together, with one ``version`` for optimistic concurrency.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer
+
+from core import ids, time_range
 
 
 def _require_utc(value: datetime) -> datetime:
@@ -22,6 +25,46 @@ def _require_utc(value: datetime) -> datetime:
 
 UtcDatetime = Annotated[datetime, AfterValidator(_require_utc)]
 """A timezone-aware datetime, normalised to UTC when read from outside."""
+
+
+def _require_incident_time(value: datetime) -> datetime:
+    reason = time_range.problem(value) if value.tzinfo is not None else None
+    if reason is not None:  # checked before converting: near year 1 or 9999 the conversion itself overflows
+        raise ValueError(reason)
+    return _require_utc(value)
+
+
+IncidentTime = Annotated[datetime, AfterValidator(_require_incident_time)]
+"""A time of a post-mortem: timezone-aware, in 1970–2100, normalised to UTC when read from a document.
+
+Foreign records keep ``UtcDatetime``: an import may meet Alertmanager's "0001-01-01" meaning "not ended".
+"""
+
+
+def _require_id(value: str) -> str:
+    if not ids.is_valid(value):
+        raise ValueError(f"{ids.shown(value)} is not a post-mortem id: expected {ids.EXPECTED}")
+    return value
+
+
+PostMortemId = Annotated[str, AfterValidator(_require_id)]
+"""A post-mortem id (``PM-2026-03-14``, ``PM-2026-03-14-2``), checked when read from outside."""
+
+
+def _finite_or_none(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _nan_for_none(value: object) -> object:
+    return math.nan if value is None else value
+
+
+SampleValue = Annotated[
+    float,
+    BeforeValidator(_nan_for_none),
+    PlainSerializer(_finite_or_none, return_type=float | None, when_used="json"),
+]
+"""A metric sample: NaN and ±Inf (Prometheus sends them) are written as JSON null and read back as NaN."""
 
 
 class Severity(Enum):
@@ -166,8 +209,8 @@ class Outcome(Enum):
 class TimeWindow:
     """A closed stretch of time in UTC."""
 
-    start: UtcDatetime
-    end: UtcDatetime
+    start: IncidentTime
+    end: IncidentTime
 
     @property
     def duration(self) -> timedelta:
@@ -181,7 +224,7 @@ class SourceImport:
 
     kind: SourceKind
     origin: str
-    imported_at: UtcDatetime
+    imported_at: IncidentTime
     query: str = ""
     covered: TimeWindow | None = None
     records_read: int = 0
@@ -204,7 +247,7 @@ class TimelineEvent:
     """One row of the timeline: Time | Event | Source | Actor."""
 
     id: str
-    time: UtcDatetime
+    time: IncidentTime
     event: str
     source: str
     actor: str = "-"
@@ -223,13 +266,13 @@ class Candidate:
     """
 
     id: str
-    time: UtcDatetime
+    time: IncidentTime
     event: str
     source: str
     count: int = 1
     example: str = ""
     kind: EventKind = EventKind.LOG
-    last_time: UtcDatetime | None = None
+    last_time: IncidentTime | None = None
     dismissed: bool = False
     promoted: bool = False
 
@@ -238,8 +281,8 @@ class Candidate:
 class MetricPoint:
     """One sample of a metric series."""
 
-    time: UtcDatetime
-    value: float
+    time: IncidentTime
+    value: SampleValue
 
 
 @dataclass(frozen=True)
@@ -257,8 +300,8 @@ class AlertInterval:
 
     name: str
     severity: str
-    start: UtcDatetime
-    end: UtcDatetime | None = None
+    start: IncidentTime
+    end: IncidentTime | None = None
     labels: tuple[tuple[str, str], ...] = ()
 
 
@@ -365,11 +408,11 @@ class Report:
 class PostMortem:
     """One incident's post-mortem: the aggregate saved as a whole, with a version."""
 
-    id: str
+    id: PostMortemId
     title: str
-    start: UtcDatetime
-    end: UtcDatetime
-    created_at: UtcDatetime
+    start: IncidentTime
+    end: IncidentTime
+    created_at: IncidentTime
     severity: Severity | None = None
     type: IncidentType | None = None
     services: tuple[str, ...] = ()
@@ -377,7 +420,7 @@ class PostMortem:
     authors: tuple[str, ...] = ()
     reviewers: tuple[str, ...] = ()
     reviewed_at: date | None = None
-    published_at: UtcDatetime | None = None
+    published_at: IncidentTime | None = None
     version: int = 0
     runbook: str = ""
     imports: tuple[SourceImport, ...] = ()
@@ -395,7 +438,7 @@ class PostMortem:
     next_action_number: int = 1
     report: Report = field(default_factory=Report)
     dismissals: tuple[Dismissal, ...] = ()
-    weekly_review_issued_at: UtcDatetime | None = None
+    weekly_review_issued_at: IncidentTime | None = None
     follow_up: FollowUpReview | None = None
     tracker: TrackerSettings | None = None
 
@@ -429,12 +472,18 @@ class AuditEntry:
 
 @dataclass(frozen=True)
 class ShareLink:
-    """A read-only link to a post-mortem for the review meeting."""
+    """A read-only link to a post-mortem for the review meeting.
 
-    token: str
+    The database keeps only the SHA-256 of the token: ``token`` is filled in the value
+    ``create_share_link`` returns (the one time it can be shown) and in what ``resolve_share_link``
+    returns for the token presented; a listed link has ``token == ""`` and is named by ``id``.
+    """
+
+    id: str  # the first hex digits of the token's SHA-256: names the link to revoke it, opens nothing
     pm_id: str
     created_at: UtcDatetime
     revoked_at: UtcDatetime | None = None
+    token: str = field(default="", repr=False)
 
     @property
     def active(self) -> bool:

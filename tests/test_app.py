@@ -239,7 +239,7 @@ def test_share_link_opens_a_read_only_view_until_revoked(app_db):
     assert not view.exception
     assert any("Post-Mortem: Checkout errors" in m.value for m in view.markdown)
     assert len(view.text_input) == 0 and len(view.text_area) == 0 and len(view.data_editor) == 0
-    app_db.revoke_share_link(link.token, now=NOW)
+    app_db.revoke_share_link(link.id, now=NOW)
     view.run()
     assert "This link is no longer valid" in errors(view)
     assert not any("Post-Mortem" in m.value for m in view.markdown)

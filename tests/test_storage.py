@@ -115,7 +115,7 @@ def test_share_links_resolve_until_revoked(repo):
     assert len(link.token) >= 40
     assert repo.resolve_share_link(link.token) == link
     assert repo.resolve_share_link(link.token[:-1] + "x") is None
-    repo.revoke_share_link(link.token, now=NOW)
+    repo.revoke_share_link(link.id, now=NOW)
     assert repo.resolve_share_link(link.token) is None
     assert not repo.share_links(pm.id)[0].active
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from core import postmortem_service
 from core.errors import NotFoundError
-from core.models import PostMortem
+from core.models import PostMortem, ShareLink
 from core.steps import Step
 from ui import auth, deps
 
@@ -20,6 +20,7 @@ _GENERATION = "generation"
 _CONFLICT = "conflict"
 _ACTOR = "actor"
 _NOTICE = "notice"
+_NEW_SHARE_LINK = "new_share_link"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ def init() -> None:
     st.session_state.setdefault(_CONFLICT, None)
     st.session_state.setdefault(_ACTOR, "")
     st.session_state.setdefault(_NOTICE, None)
+    st.session_state.setdefault(_NEW_SHARE_LINK, None)
 
 
 def sync_with_url() -> str | None:
@@ -156,6 +158,17 @@ def notice() -> str | None:
 def set_notice(message: str) -> None:
     """Show ``message`` once on the next run."""
     st.session_state[_NOTICE] = message
+
+
+def new_share_link(pm_id: str) -> ShareLink | None:
+    """Return the share link this session just created for ``pm_id`` (with its token), or None."""
+    link: ShareLink | None = st.session_state[_NEW_SHARE_LINK]
+    return link if link is not None and link.pm_id == pm_id else None
+
+
+def set_new_share_link(link: ShareLink | None) -> None:
+    """Keep a just-created share link, token included, for this session only; None forgets it."""
+    st.session_state[_NEW_SHARE_LINK] = link
 
 
 def remember(name: str, value: T) -> T:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from core import postmortem_service
+from core import postmortem_service, time_range
 from core.errors import InvalidInputError
 from core.models import (
     ActionItem,
@@ -48,7 +48,7 @@ def _time(value: Any, row: int) -> datetime:
         raise InvalidInputError(f"Row {row}: {value!r} is not a time. Enter it as YYYY-MM-DD HH:MM:SS (UTC).") from exc
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
     result: datetime = stamp.to_pydatetime()
-    return result.astimezone(UTC)
+    return time_range.require(result.astimezone(UTC), field=f"Row {row}, time")
 
 
 def _date(value: Any) -> date | None:

@@ -2,25 +2,54 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from core import report_text
+from core import report_text, time_range
 from core.export import markdown
 from core.models import AuditEntry, PostMortem, ShareLink, Summary
 from core.steps import Step
 
 FIRST_STEP = Step.INCIDENT
 
+FIRST_TIME = time_range.EARLIEST.replace(tzinfo=None)
+"""The earliest time a date/time input offers (naive UTC, as Streamlit's inputs take it)."""
+
+LAST_TIME = time_range.LATEST.replace(tzinfo=None, microsecond=0)
+"""The latest time a date/time input offers (naive UTC)."""
+
 
 def md(text: str) -> str:
     """Return user ``text`` escaped for st.markdown, captions, alerts and Markdown labels: shown literally.
 
     Every page interpolates user text (titles, services, factors, file names, error messages that quote
-    them) through this one helper, so "[x](javascript:…)", "**x**", "$x$" or "<b>" never render.
+    them) through this one helper, so "[x](javascript:…)", "**x**", "$x$", "<b>", ":red[x]" or
+    ":material/home:" never render.
     """
-    return markdown.escape_lines(text)
+    return on_screen(markdown.escape_lines(text))
+
+
+# Streamlit's own syntax starts with a colon before a letter (":red[x]", ":blue-badge[x]", ":material/home:",
+# ":smile:") or opens one of the few emoji shortcodes that start otherwise (its emoji list, Streamlit 1.67)
+_STREAMLIT_COLON = r":(?=[A-Za-z]|(?:100|1234|1st_place_medal|2nd_place_medal|3rd_place_medal|8ball|\+1|-1):)"
+# a link destination of ours, "](https://…)", stays as it is; user text cannot make one ("]" is escaped)
+_COLON_OR_LINK = re.compile(rf"(?<!\\)\]\([^)\s]*\)|{_STREAMLIT_COLON}")
+_WORD_JOINER = "\u2060"
+
+
+def on_screen(escaped: str) -> str:
+    """Return escaped Markdown ready for Streamlit: its own colon syntax in user text shows literally.
+
+    Streamlit reads ":red[x]", ":blue-badge[x]" and ":material/home:" in the source, and emoji such as
+    ":smile:" in the text after Markdown has decoded it, so neither a backslash nor the entity ``&#58;``
+    stops them all. An invisible word joiner (U+2060) after each colon that could start one does: the
+    text still reads ":red[x]" ("14:02" and "see: x" are left alone). The Markdown files we export do not
+    need this: it is for the screen only.
+    """
+    return _COLON_OR_LINK.sub(lambda m: ":" + _WORD_JOINER if m.group() == ":" else m.group(), escaped)
 
 
 def as_utc(value: datetime | None) -> datetime:
@@ -81,8 +110,8 @@ REPORT_SECTIONS: tuple[tuple[str, str, str], ...] = (
 
 
 def share_url(public_url: str, link: ShareLink) -> str:
-    """Return the full read-only link of ``link``."""
-    return f"{public_url}/view?pm={link.pm_id}&token={link.token}"
+    """Return the full read-only link of a just-created ``link`` (the only time its token is known)."""
+    return f"{public_url}/view?{urlencode({'pm': link.pm_id, 'token': link.token})}"
 
 
 def large_type() -> None:

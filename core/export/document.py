@@ -24,8 +24,8 @@ def to_data(pm: PostMortem) -> dict[str, Any]:
 
 
 def dumps(pm: PostMortem) -> str:
-    """Return the post-mortem as an indented JSON document."""
-    return json.dumps(to_data(pm), indent=2, ensure_ascii=False) + "\n"
+    """Return the post-mortem as an indented, strict JSON document (no NaN or Infinity: samples are null)."""
+    return json.dumps(to_data(pm), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def from_data(data: object, *, origin: str = "document") -> PostMortem:
@@ -43,12 +43,10 @@ def from_data(data: object, *, origin: str = "document") -> PostMortem:
         return _ADAPTER.validate_python(body)
     except ValidationError as exc:
         raise InvalidInputError(f"{origin}: {_describe(exc)}") from exc
-    except OverflowError as exc:  # UtcDatetime converting a time of year 1 or 9999 to UTC
-        raise InvalidInputError(f"{origin}: a time is out of range (expected years 1 to 9999, also in UTC)") from exc
 
 
 def loads(text: str, *, origin: str = "document") -> PostMortem:
-    """Parse a JSON document into a post-mortem."""
+    """Parse a JSON document into a post-mortem (NaN, written by versions before strict JSON, still reads)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -60,6 +58,17 @@ def loads(text: str, *, origin: str = "document") -> PostMortem:
             f"{origin}: not readable JSON (a number longer than {sys.get_int_max_str_digits():,} digits)"
         ) from exc
     return from_data(data, origin=origin)
+
+
+def decode(raw: bytes, *, origin: str = "document") -> str:
+    """Return the text of a document file; anything but UTF-8 is refused naming ``origin``."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(
+            f"{origin}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at position {exc.start}): a post-mortem "
+            "document must be JSON saved as UTF-8"
+        ) from exc
 
 
 def json_schema() -> dict[str, Any]:

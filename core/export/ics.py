@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from icalendar import Calendar, Event
 
+from core import ids
 from core.models import PostMortem
 
 
@@ -14,7 +15,7 @@ def render(pm: PostMortem, *, first_review: date, created_at: datetime, public_u
     cal = Calendar()
     cal.add("prodid", "-//Postmortem Wizard//EN")
     cal.add("version", "2.0")
-    link = f"{public_url}/track?pm={pm.id}"
+    link = f"{public_url}/track?pm={ids.url_value(pm.id)}"
     weekly = Event()
     weekly.add("uid", f"{pm.id}-weekly-review@postmortem-wizard")
     weekly.add("dtstamp", created_at)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +15,8 @@ from typing import Protocol
 from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
-from core.errors import NotFoundError, StaleWriteError, StorageError
+from core import ids, time_range
+from core.errors import InvalidInputError, NotFoundError, StaleWriteError, StorageError
 from core.export import document
 from core.models import ActionStatus, AuditEntry, PostMortem, Severity, ShareLink, Snapshot, Status, Summary
 from core.storage import tables
@@ -59,15 +62,15 @@ class PostMortemRepository(Protocol):
         ...
 
     def create_share_link(self, pm_id: str, *, now: datetime) -> ShareLink:
-        """Create a new unguessable read-only link token."""
+        """Create a new unguessable read-only link; the returned value is the only one holding its token."""
         ...
 
     def share_links(self, pm_id: str) -> list[ShareLink]:
-        """Return the share links of ``pm_id``, newest first."""
+        """Return the share links of ``pm_id``, newest first, named by id (never with a usable token)."""
         ...
 
-    def revoke_share_link(self, token: str, *, now: datetime) -> None:
-        """Revoke a share link."""
+    def revoke_share_link(self, link_id: str, *, now: datetime) -> None:
+        """Revoke the share link named ``link_id``."""
         ...
 
     def resolve_share_link(self, token: str) -> ShareLink | None:
@@ -99,6 +102,7 @@ class SqlPostMortemRepository:
 
     def get(self, pm_id: str) -> PostMortem:
         """Return the stored post-mortem or raise NotFoundError."""
+        _require_known_form(pm_id)
         with self._transaction() as conn:
             row = conn.execute(
                 select(tables.postmortems.c.document, tables.postmortems.c.version).where(
@@ -106,7 +110,7 @@ class SqlPostMortemRepository:
                 )
             ).first()
         if row is None:
-            raise NotFoundError(f"There is no post-mortem {pm_id!r}. Pick one from the list on the home page.")
+            raise NotFoundError(f"There is no post-mortem {ids.shown(pm_id)}. Pick one from the list on the home page.")
         pm = document.loads(row.document, origin=f"stored post-mortem {pm_id}")
         return _with_version(pm, row.version)
 
@@ -118,19 +122,22 @@ class SqlPostMortemRepository:
 
     def version_of(self, pm_id: str) -> int:
         """Return the stored version of ``pm_id`` or raise NotFoundError."""
+        _require_known_form(pm_id)
         with self._transaction() as conn:
             version = conn.execute(
                 select(tables.postmortems.c.version).where(tables.postmortems.c.id == pm_id)
             ).scalar()
         if version is None:
-            raise NotFoundError(f"There is no post-mortem {pm_id!r}.")
+            raise NotFoundError(f"There is no post-mortem {ids.shown(pm_id)}.")
         return int(version)
 
     def add(self, pm: PostMortem, *, actor: str, now: datetime) -> PostMortem:
         """Store a new post-mortem, choosing a free id from ``pm.id`` (``-2``, ``-3`` suffixes)."""
-        base = pm.id
+        ids.require(pm.id, field="The post-mortem id")
+        check_times(pm)
+        base = ids.base(pm.id)
         for attempt in range(1, 1000):
-            candidate = base if attempt == 1 else f"{base}-{attempt}"
+            candidate = pm.id if attempt == 1 else f"{base}-{attempt}"
             stored = _with_version(_with_id(pm, candidate), 1)
             try:
                 with self._transaction() as conn:
@@ -148,11 +155,13 @@ class SqlPostMortemRepository:
 
     def save(self, pm: PostMortem, *, actor: str, now: datetime, summary: str) -> PostMortem:
         """Store ``pm`` if the stored version is still ``pm.version``; return it with the new version."""
+        check_times(pm)
         with self._transaction() as conn:
             return _update(conn, pm, actor=actor, now=now, summary=summary)
 
     def publish(self, pm: PostMortem, *, actor: str, now: datetime, markdown: str, pdf: bytes) -> Snapshot:
         """Save ``pm`` (version-checked) and freeze its snapshot, both or neither."""
+        check_times(pm)
         s = tables.snapshots
         with self._transaction() as conn:
             stored = _update(conn, pm, actor=actor, now=now, summary="published the report")
@@ -205,39 +214,70 @@ class SqlPostMortemRepository:
         return [AuditEntry(r.pm_id, r.at, r.actor, r.summary, r.version) for r in rows]
 
     def create_share_link(self, pm_id: str, *, now: datetime) -> ShareLink:
-        """Create a new unguessable read-only link token (256 bits from the OS's CSPRNG)."""
-        link = ShareLink(token=secrets.token_urlsafe(32), pm_id=pm_id, created_at=now)
+        """Create a new unguessable read-only link (256 bits from the OS's CSPRNG); only its hash is stored.
+
+        The returned value is the only one that holds the token: show it once, it cannot be read back.
+        """
+        token = secrets.token_urlsafe(32)
+        digest = token_hash(token)
         try:
             with self._transaction() as conn:
-                conn.execute(insert(tables.share_links).values(token=link.token, pm_id=pm_id, created_at=now))
+                conn.execute(insert(tables.share_links).values(token_sha256=digest, pm_id=pm_id, created_at=now))
         except IntegrityError as exc:  # the link's foreign key: no such post-mortem
-            raise NotFoundError(f"There is no post-mortem {pm_id!r} to share.") from exc
-        return link
+            raise NotFoundError(f"There is no post-mortem {ids.shown(pm_id)} to share.") from exc
+        return ShareLink(id=digest[:LINK_ID_LENGTH], pm_id=pm_id, created_at=now, token=token)
 
     def share_links(self, pm_id: str) -> list[ShareLink]:
-        """Return the share links of ``pm_id``, newest first."""
+        """Return the share links of ``pm_id``, newest first, named by id (never with a usable token)."""
         s = tables.share_links
         with self._transaction() as conn:
             rows = conn.execute(select(s).where(s.c.pm_id == pm_id).order_by(s.c.created_at.desc())).all()
-        return [ShareLink(r.token, r.pm_id, r.created_at, r.revoked_at) for r in rows]
+        return [ShareLink(r.token_sha256[:LINK_ID_LENGTH], r.pm_id, r.created_at, r.revoked_at) for r in rows]
 
-    def revoke_share_link(self, token: str, *, now: datetime) -> None:
-        """Revoke a share link."""
+    def revoke_share_link(self, link_id: str, *, now: datetime) -> None:
+        """Revoke the share link named ``link_id`` (as listed by ``share_links``)."""
+        if not _LINK_ID.fullmatch(link_id):  # an empty or short id would otherwise match many links
+            raise InvalidInputError(f"{ids.shown(link_id)} is not a share link id ({LINK_ID_LENGTH} hex digits).")
         s = tables.share_links
         with self._transaction() as conn:
-            conn.execute(update(s).where(s.c.token == token, s.c.revoked_at.is_(None)).values(revoked_at=now))
+            conn.execute(update(s).where(s.c.token_sha256.startswith(link_id, autoescape=True),
+                                         s.c.revoked_at.is_(None)).values(revoked_at=now))
 
     def resolve_share_link(self, token: str) -> ShareLink | None:
         """Return the active link with ``token``, or None when unknown or revoked."""
+        # looked up by the token's SHA-256: the time taken depends on that hash, which nobody can steer
+        # towards a stored one, so it tells nothing about how close a guess came
         s = tables.share_links
         with self._transaction() as conn:
-            rows = conn.execute(select(s).where(s.c.revoked_at.is_(None))).all()
-        # compare every active token in constant time, so response time does not leak a prefix match
-        found = None
-        for r in rows:
-            if secrets.compare_digest(r.token.encode(), token.encode()):
-                found = ShareLink(r.token, r.pm_id, r.created_at, r.revoked_at)
-        return found
+            row = conn.execute(select(s).where(s.c.token_sha256 == token_hash(token), s.c.revoked_at.is_(None))).first()
+        if row is None:
+            return None
+        return ShareLink(row.token_sha256[:LINK_ID_LENGTH], row.pm_id, row.created_at, row.revoked_at, token=token)
+
+
+LINK_ID_LENGTH = 16
+"""Hex digits of a token's SHA-256 that name its share link (64 bits: unique in practice, useless to open it)."""
+
+_LINK_ID = re.compile(rf"[0-9a-f]{{{LINK_ID_LENGTH}}}")
+
+
+def token_hash(token: str) -> str:
+    """Return the SHA-256 (hex) of a share token: what the database keeps instead of the token."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def check_times(pm: PostMortem) -> None:
+    """Raise InvalidInputError when the incident window or an event time is outside 1970–2100 (UTC)."""
+    time_range.require(pm.start, field="Incident start")
+    time_range.require(pm.end, field="Incident end")
+    for n, event in enumerate(pm.events, start=1):
+        time_range.require(event.time, field=f"Timeline event {n} ({event.id}) time")
+
+
+def _require_known_form(pm_id: str) -> None:
+    # a malformed id (a URL's ?pm=, a typo) is simply not there: the same plain words, no database error
+    if not ids.is_valid(pm_id):
+        raise NotFoundError(f"There is no post-mortem {ids.shown(pm_id)}: ids look like {ids.EXPECTED}.")
 
 
 def unreachable_error(exc: OperationalError, *, where: str = "") -> StorageError:

@@ -74,7 +74,8 @@ audit_entries = Table(
 share_links = Table(
     "share_links",
     metadata,
-    Column("token", String(64), primary_key=True),
+    # only the SHA-256 (hex) of the token: a copy of the database opens no post-mortem
+    Column("token_sha256", String(64), primary_key=True),
     Column("pm_id", String(40), ForeignKey("postmortems.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime),

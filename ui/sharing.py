@@ -1,0 +1,46 @@
+"""The report step's share links: create one, show its address once, list and revoke them."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.models import PostMortem, ShareLink
+from core.steps import Step
+from ui import deps, state, views
+
+STEP = Step.REPORT
+
+
+def share_links(pm: PostMortem) -> None:
+    """Draw the read-only links of ``pm`` for the review meeting; a new one's address is shown only once."""
+    new = state.new_share_link(pm.id)
+    if new is not None:
+        _new_link(new)
+    links = deps.repository().share_links(pm.id)
+    for link in links:
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        when = f"created {link.created_at:%Y-%m-%d %H:%M} UTC"
+        if link.active:
+            left.markdown(f":material/link: Link `{link.id[:8]}` · {when} · :green-badge[active]")
+            if right.button("Revoke this link", key=state.widget_key(STEP, f"revoke-{link.id}")):
+                deps.repository().revoke_share_link(link.id, now=deps.now())
+                if new is not None and new.id == link.id:
+                    state.set_new_share_link(None)
+                st.rerun()
+        else:
+            left.markdown(f":material/link_off: Link `{link.id[:8]}` · {when} · "
+                          f":gray-badge[revoked {link.revoked_at:%Y-%m-%d %H:%M} UTC]")
+    if st.button("Create share link", key=state.widget_key(STEP, "share"), icon=":material/add_link:"):
+        state.set_new_share_link(deps.repository().create_share_link(pm.id, now=deps.now()))
+        st.rerun()
+
+
+def _new_link(link: ShareLink) -> None:
+    with st.container(border=True):
+        st.warning(
+            "**Copy this link now: it is shown only once.** The wizard keeps only a fingerprint of it, so it "
+            "cannot show it again. If it is lost, create a new one and revoke this one.", icon=":material/key:")
+        st.code(views.share_url(deps.settings().public_url, link), language=None)
+        if st.button("I have copied it: hide the link", key=state.widget_key(STEP, f"hide-{link.id}")):
+            state.set_new_share_link(None)
+            st.rerun()

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, tzinfo
 from typing import BinaryIO
 
-from core import coverage, postmortem_service, report_text, timeline
+from core import coverage, limits, postmortem_service, report_text, timeline
 from core.connectors.loki import LokiLine
 from core.errors import InvalidInputError
 from core.ingest import ImportResult, logs, structured
@@ -63,7 +63,11 @@ def loki_candidates(pm: PostMortem, url: str) -> Callable[[Iterator[LokiLine]], 
 def apply_import(
     pm: PostMortem, result: ImportResult, *, actor: str, now: datetime, repo: PostMortemRepository
 ) -> PostMortem:
-    """Add what an import found; importing the same source again replaces it and duplicates nothing."""
+    """Add what an import found; importing the same source again replaces it and duplicates nothing.
+
+    An import over a cap of ``core.limits`` is refused before anything is stored; a long series is downsampled.
+    """
+    result = limits.bounded_import(result)
     source = result.source
     imports = tuple(i for i in pm.imports if not (i.kind is source.kind and i.origin == source.origin))
     after = dataclasses.replace(

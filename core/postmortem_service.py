@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 
-from core import drafts, gates
+from core import drafts, gates, limits
 from core.errors import GateBlockedError, InvalidInputError, StaleWriteError
 from core.export import markdown
 from core.models import (
@@ -62,6 +62,7 @@ def create(
         services=_clean(services),
         authors=(actor,) if actor else (),
     )
+    limits.check_postmortem(None, pm)
     return repo.add(pm, actor=actor, now=now)
 
 
@@ -74,10 +75,15 @@ def commit(
     repo: PostMortemRepository,
     summary: str | None = None,
 ) -> PostMortem:
-    """Save ``after`` if it differs from ``before``; the audit entry names the fields changed (or ``summary``)."""
+    """Save ``after`` if it differs from ``before``; the audit entry names the fields changed (or ``summary``).
+
+    A change over a cap of ``core.limits`` (a text too long, too many events, too big to store) is refused
+    before the write, with ``LimitExceededError``.
+    """
     changed = changed_fields(before, after)
     if not changed:
         return before
+    limits.check_postmortem(before, after)
     try:
         return repo.save(after, actor=actor, now=now, summary=summary or "changed " + ", ".join(changed))
     except StaleWriteError as exc:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from core import limits
 from core.errors import InvalidInputError
 from core.ingest import ImportResult
 from core.ingest.structured import alerts, prometheus, records
@@ -27,8 +28,9 @@ class AlertHistory:
 def import_file(data: bytes, *, origin: str, window: TimeWindow, now: datetime) -> ImportResult:
     """Import a saved ``query_range`` of ``ALERTS{alertstate="firing"}`` (ALERTS_FOR_STATE series are used too)."""
     tally = records.Tally(origin, window)
-    result = prometheus.matrix_items(data, origin, tally, expected=NAME)
-    matrices = prometheus.read_matrix(result, tally, window_filter=False)
+    cap = limits.alert_series()
+    result = prometheus.matrix_items(data, origin, tally, expected=NAME, cap=cap)
+    matrices = prometheus.read_matrix(result, tally, window_filter=False, cap=cap)
     if matrices and not any("alertname" in m.labels for m in matrices):
         raise InvalidInputError(
             f"{origin} is a Prometheus matrix but not ALERTS history (no series has an alertname label): "
@@ -69,6 +71,8 @@ def history_from_matrices(
             note = f"condition true since {since:%Y-%m-%d %H:%M:%S} UTC" if since and since < start else ""
             found.append(alert)
             found_events.extend(alerts.events(alert, source=SOURCE, note=note))
+            if len(found_events) > limits.CAPS.events:
+                raise limits.too_many_events(tally.origin, len(found_events), more=True)
     return AlertHistory(alerts=tuple(found), events=tuple(sorted(found_events, key=lambda e: (e.time, e.id))))
 
 

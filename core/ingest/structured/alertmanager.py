@@ -8,6 +8,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core import limits
 from core.errors import InvalidInputError
 from core.ingest import ImportResult
 from core.ingest.structured import alerts, jsontext, records
@@ -63,6 +64,8 @@ def history_from_alerts(items: Iterable[tuple[str, object]], tally: records.Tall
         if tally.overlaps(found.start, found.end):
             kept.append(found)
             events.extend(alerts.events(found, source=SOURCE, note=_note(alert), evidence=alert.generator_url))
+    if len(events) > limits.CAPS.events:
+        raise limits.too_many_events(tally.origin, len(events))
     return AlertHistory(alerts=tuple(kept), events=tuple(sorted(events, key=lambda e: (e.time, e.id))))
 
 

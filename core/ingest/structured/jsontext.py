@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from core.errors import InvalidInputError
@@ -92,24 +93,50 @@ def salvage(text: str, key: str | None) -> Salvage:
 
 
 def _items(text: str, pos: int) -> tuple[tuple[object, ...], str]:
-    items: list[object] = []
-    end = len(text.rstrip())
-    while True:
-        pos = _skip_space(text, pos)
-        if pos < len(text) and text[pos] == "]":
-            return tuple(items), ""
-        try:
-            item, pos = _DECODER.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            return tuple(items), _describe(exc, len(items) + 1, end)
-        except (ValueError, RecursionError) as exc:
-            return tuple(items), _describe(_unreadable(exc, text, pos), len(items) + 1, end)
-        items.append(item)
-        pos = _skip_space(text, pos)
-        if pos < len(text) and text[pos] == ",":
-            pos += 1
-        elif pos >= end:
-            return tuple(items), f"the file ends after item {len(items)}: is it truncated?"
+    items = ArrayItems(text, pos)
+    return tuple(items), items.problem
+
+
+class ArrayItems:
+    """The items of the JSON array whose ``[`` is just before ``start``, decoded one at a time as they are read.
+
+    Only one item is held at a time, so a caller can stop (or refuse) part way without decoding the rest.
+    Once read through, ``end`` is the index just after the closing ``]``, or None when the array is damaged,
+    and ``problem`` says what the damage is.
+    """
+
+    def __init__(self, text: str, start: int) -> None:
+        self._text = text
+        self._start = start
+        self.count = 0
+        self.end: int | None = None
+        self.problem = ""
+
+    def __iter__(self) -> Iterator[object]:
+        """Yield the items, up to the closing bracket or the damage."""
+        text, pos = self._text, self._start
+        end = len(text.rstrip())
+        while True:
+            pos = _skip_space(text, pos)
+            if pos < len(text) and text[pos] == "]":
+                self.end = pos + 1
+                return
+            try:
+                item, pos = _DECODER.raw_decode(text, pos)
+            except json.JSONDecodeError as exc:
+                self.problem = _describe(exc, self.count + 1, end)
+                return
+            except (ValueError, RecursionError) as exc:
+                self.problem = _describe(_unreadable(exc, text, pos), self.count + 1, end)
+                return
+            self.count += 1
+            yield item
+            pos = _skip_space(text, pos)
+            if pos < len(text) and text[pos] == ",":
+                pos += 1
+            elif pos >= end:
+                self.problem = f"the file ends after item {self.count}: is it truncated?"
+                return
 
 
 def _describe(exc: json.JSONDecodeError, number: int, end: int) -> str:
@@ -133,7 +160,13 @@ def document(data: bytes, origin: str, *, key: str | None, expected: str) -> obj
     rescued = salvage(text, key)
     if rescued.count:
         return rescued
-    raise InvalidInputError(
-        f"{origin} is not a {expected}: it is not valid JSON ({decoded.msg} at line {decoded.lineno}, "
-        f"column {decoded.colno})."
-    )
+    raise not_json(origin, expected, text, decoded)
+
+
+def not_json(origin: str, expected: str, text: str, error: json.JSONDecodeError | None = None) -> InvalidInputError:
+    """Return the refusal of ``text``, which is not valid JSON, naming where it breaks (found again unless given)."""
+    found = error or loads(text)
+    if not isinstance(found, json.JSONDecodeError):  # valid after all: no place to name
+        return InvalidInputError(f"{origin} is not a {expected}.")
+    where = f" ({found.msg} at line {found.lineno}, column {found.colno})"
+    return InvalidInputError(f"{origin} is not a {expected}: it is not valid JSON{where}.")

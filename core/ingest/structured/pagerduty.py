@@ -7,6 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from core import limits
 from core.errors import InvalidInputError
 from core.ingest import ImportResult
 from core.ingest.structured import jsontext, records
@@ -95,6 +96,8 @@ def events_from_entries(items: Iterable[tuple[str, object]], tally: records.Tall
             continue
         agent = entry.agent
         key = records.event_id("pd", entry.id or where, entry.type, entry.created_at.isoformat())
+        if key not in found and len(found) == limits.CAPS.events:
+            raise limits.too_many_events(tally.origin, len(found) + 1, more=True)
         found[key] = TimelineEvent(
             id=key,
             time=entry.created_at,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import BaseModel, ValidationError
 
+from core import limits
 from core.errors import InvalidInputError
 from core.ingest import ImportResult
 from core.ingest.structured import jsontext, records
@@ -16,6 +19,10 @@ from core.models import MetricPoint, MetricSeries, SourceKind, TimeWindow
 
 NAME = "Prometheus query_range JSON"
 SHAPE = '{"status": "success", "data": {"resultType": "matrix", "result": [...]}}'
+# a series' labels object: "metric" followed by an object cannot occur inside a JSON string (its quotes would be
+# escaped) nor as a label (label values are strings), so counting these counts the series
+_SERIES = re.compile(r'"metric"\s*:\s*\{')
+_RESULT = re.compile(r'"result"\s*:\s*\[')
 
 
 class _Series(BaseModel):
@@ -35,17 +42,46 @@ class Matrix:
 def import_file(data: bytes, *, origin: str, window: TimeWindow, now: datetime) -> ImportResult:
     """Import a saved ``query_range`` response as series (samples outside the window ± margin are not kept)."""
     tally = records.Tally(origin, window)
-    found = series_from_result(matrix_items(data, origin, tally, expected=NAME), tally, query=None)
+    items = matrix_items(data, origin, tally, expected=NAME, cap=limits.metric_series())
+    found = series_from_result(items, tally, query=None)
     return tally.result(SourceKind.METRICS, now=now, series=found)
 
 
-def matrix_items(data: bytes, origin: str, tally: records.Tally, *, expected: str) -> Sequence[object]:
-    """Return the series of a saved matrix response; a damaged file gives the series before the damage."""
-    doc = jsontext.document(data, origin, key="result", expected=expected)
-    if isinstance(doc, jsontext.Salvage):
-        tally.reject("", doc.problem)
-        return doc.arrays[0]
-    return matrix_result(doc, origin, expected=expected)
+def count_series(text: str) -> int:
+    """Return how many series a matrix response holds, counted in its text without decoding it."""
+    return sum(1 for _ in _SERIES.finditer(text))
+
+
+def matrix_items(data: bytes, origin: str, tally: records.Tally, *, expected: str,
+                 cap: limits.SeriesCap) -> Iterator[object]:
+    """Yield the series of a saved matrix response one at a time; a damaged file gives the series before the damage.
+
+    A response with more series than ``cap`` allows is refused before any of them is decoded.
+    """
+    text = jsontext.text_of(data, origin)
+    found = count_series(text)
+    if found > cap.limit:
+        raise cap.refusal(origin, found)
+    opening = _RESULT.search(text)
+    if opening is None:  # no list of series: an error answer or another shape, read whole to say which
+        doc = jsontext.loads(text)
+        if isinstance(doc, json.JSONDecodeError):
+            raise jsontext.not_json(origin, expected, text, doc)
+        yield from matrix_result(doc, origin, expected=expected)
+        return
+    items = jsontext.ArrayItems(text, opening.end())
+    yield from items
+    if items.end is None:
+        if not items.count:
+            raise jsontext.not_json(origin, expected, text)
+        tally.reject("", items.problem)
+        return
+    # the document without its series: small, and what says whether it is a matrix response at all
+    envelope = jsontext.loads(text[:opening.end()] + text[items.end - 1:])
+    if isinstance(envelope, json.JSONDecodeError):
+        tally.reject("", "the JSON is damaged outside its list of items")
+        return
+    matrix_result(envelope, origin, expected=expected)
 
 
 def matrix_result(doc: object, origin: str, *, expected: str) -> Sequence[object]:
@@ -60,20 +96,43 @@ def matrix_result(doc: object, origin: str, *, expected: str) -> Sequence[object
     return result
 
 
-def series_from_result(result: Sequence[object], tally: records.Tally, *, query: str | None) -> list[MetricSeries]:
-    """Map matrix series to ``MetricSeries`` (``query`` None: named after ``__name__``, the origin otherwise)."""
-    found = []
-    for matrix in read_matrix(result, tally, window_filter=True):
+def series_from_result(result: Iterable[object], tally: records.Tally, *, query: str | None) -> list[MetricSeries]:
+    """Map matrix series to ``MetricSeries`` (``query`` None: named after ``__name__``, the origin otherwise).
+
+    The caps of one import hold: more series than ``series_per_import`` or more points than ``points_per_import``
+    are refused as soon as they are seen, and a series longer than ``points_per_series`` is downsampled.
+    """
+    cap = limits.metric_series()
+    if isinstance(result, Sized) and len(result) > cap.limit:
+        raise cap.refusal(tally.origin, len(result))
+    found, points = [], 0
+    for matrix in iter_matrix(result, tally, window_filter=True, cap=cap):
         labels = dict(matrix.labels)
         name = query if query is not None else labels.pop("__name__", tally.origin)
-        found.append(MetricSeries(query=name, labels=tuple(sorted(labels.items())), points=matrix.points))
+        series = limits.fit_series(MetricSeries(query=name, labels=tuple(sorted(labels.items())),
+                                                points=matrix.points))
+        points += len(series.points)
+        if points > limits.CAPS.points_per_import:
+            raise limits.too_many_points(tally.origin, limits.CAPS.points_per_import, more=True)
+        found.append(series)
     return found
 
 
-def read_matrix(result: Sequence[object], tally: records.Tally, *, window_filter: bool) -> list[Matrix]:
-    """Validate every series and sample, rejecting bad ones by position; NaN and ±Inf samples become gaps."""
-    found = []
+def read_matrix(result: Iterable[object], tally: records.Tally, *, window_filter: bool,
+                cap: limits.SeriesCap | None = None) -> list[Matrix]:
+    """Validate every series and sample, rejecting bad ones by position; NaN and ±Inf samples become gaps.
+
+    One series more than ``cap`` allows is refused.
+    """
+    return list(iter_matrix(result, tally, window_filter=window_filter, cap=cap))
+
+
+def iter_matrix(result: Iterable[object], tally: records.Tally, *, window_filter: bool,
+                cap: limits.SeriesCap | None = None) -> Iterator[Matrix]:
+    """Yield the series of ``read_matrix`` one at a time, as they are consumed."""
     for number, raw in enumerate(result, start=1):
+        if cap is not None and number > cap.limit:
+            raise cap.refusal(tally.origin, number, more=True)
         try:
             series = _Series.model_validate(raw)
         except ValidationError as exc:
@@ -88,8 +147,7 @@ def read_matrix(result: Sequence[object], tally: records.Tally, *, window_filter
                 tally.reject(f"series {number} sample {index}", point)
             elif math.isfinite(point.value) and (not window_filter or tally.keep(point.time)):
                 points.append(point)
-        found.append(Matrix(number=number, labels=series.metric, points=tuple(points)))
-    return found
+        yield Matrix(number=number, labels=series.metric, points=tuple(points))
 
 
 def _point(sample: object) -> MetricPoint | str:

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from core import limits
 from core.errors import InvalidInputError
 from core.ingest import ImportResult
 from core.ingest.structured import jsontext, records
@@ -241,6 +242,8 @@ def _import_export(names: Sequence[str], read: Callable[[str], bytes], *, origin
         if text is not None:
             events.extend(events_from_messages(_day_items(text, where, tally), tally, channel=day.parent.name,
                                                names=names_found))
+        if len(events) > limits.CAPS.events:  # stop reading: the rest of the export could be any size
+            raise limits.too_many_events(origin, len(events), more=day != days[-1])
     return tally.result(SourceKind.CHAT, now=now, events=sorted(events, key=lambda e: (e.time, e.id)))
 
 

@@ -28,6 +28,7 @@ from core.ingest import ImportResult
 from core.models import MetricSeries, PostMortem
 
 MB = 1024 * 1024
+"""One megabyte, as the stored-size cap and its messages count."""
 
 
 @dataclass(frozen=True)

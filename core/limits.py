@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import cast
 
-from core import chart
 from core.errors import InvalidInputError
 from core.ingest import ImportResult
 from core.models import MetricSeries, PostMortem
@@ -146,6 +145,10 @@ def fit_series(series: MetricSeries) -> MetricSeries:
     """Return ``series`` downsampled to ``points_per_series`` points (shape kept) when it is longer."""
     if len(series.points) <= CAPS.points_per_series:
         return series
+    # imported here: the chart module brings Altair and pandas (about 100 MB), which importing a file needs
+    # only for a series over the cap
+    from core import chart
+
     return dataclasses.replace(series, points=chart.downsample(series.points, CAPS.points_per_series))
 
 

@@ -6,6 +6,7 @@ import dataclasses
 from datetime import datetime
 from pathlib import Path
 
+from core import limits
 from core.export import document
 from core.models import PostMortem
 from core.storage.repository import PostMortemRepository
@@ -16,6 +17,7 @@ DEMO_DOCUMENT = DEMO_DIR / "postmortem.json"
 
 def load_document(pm: PostMortem, *, actor: str, now: datetime, repo: PostMortemRepository) -> PostMortem:
     """Store a post-mortem read from a JSON document as a new one (a free id is chosen on clashes)."""
+    limits.check_postmortem(None, pm)
     return repo.add(dataclasses.replace(pm, version=0), actor=actor, now=now)
 
 

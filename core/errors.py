@@ -4,6 +4,7 @@ PostmortemError
 ├── NotFoundError        a post-mortem, share link or file that does not exist
 ├── StaleWriteError      a save based on an older version than the one stored
 ├── InvalidInputError    input from a user, file or API that does not fit (names the field/line)
+│   └── LimitExceededError (core.limits)  an import or edit over a cap; names the cap, the number, what to do
 ├── GateBlockedError     an action that needs gates to pass while some fail
 └── StorageError         the database cannot be reached or refused the operation
 """

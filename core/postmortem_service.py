@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from urllib.parse import quote
 
-from core import drafts, gates, limits
+from core import drafts, gates, ids, limits, time_range
 from core.errors import GateBlockedError, InvalidInputError, StaleWriteError
 from core.export import markdown
 from core.models import (
@@ -242,7 +243,7 @@ def attach_draft(
         name, text = runbook_name, drafts.runbook(pm, factor, today=now.date())
         action_text = f"Publish the runbook {runbook_name} for this failure mode and link it from its alerts"
     elif kind == "alert-rule":
-        runbook_url = f"{public_url}/actions?pm={pm.id}#{runbook_name}"
+        runbook_url = f"{public_url}/actions?pm={ids.url_value(pm.id)}#{quote(runbook_name, safe='')}"
         name, text = f"{pm.id}-{factor.id}-alert-rule.yml", drafts.alert_rule(pm, factor, runbook_url=runbook_url)
         action_text = f"Deploy the alerting rule {name} (checked with promtool) and route it to the on-call"
     else:
@@ -384,6 +385,8 @@ def set_tracker(pm: PostMortem, tracker: TrackerSettings, *, actor: str, now: da
 def _check_window(start: datetime, end: datetime) -> None:
     if start.tzinfo is None or end.tzinfo is None:
         raise InvalidInputError("Give the incident start and end with a time zone (they are stored in UTC).")
+    time_range.require(start, field="Incident start")
+    time_range.require(end, field="Incident end")
 
 
 def _clean(values: Sequence[str]) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from core import postmortem_service
+from core import ids, postmortem_service
 from core.export import ics
 from core.models import ItemOutcome, Outcome, PostMortem, Priority, TrackerSettings
 from core.settings import ConnectionKind
@@ -72,8 +72,9 @@ def _run(pm: PostMortem, chosen: TrackerSettings, *, create: bool) -> None:
     with widgets.reporting_errors(), st.spinner("Talking to the tracker…"):
         client = deps.tracker(chosen)
         if create:
-            changed, results = sync.create_tickets(pm, client, pm_url=f"{deps.settings().public_url}/track?pm={pm.id}",
-                                                   logins=dict(chosen.logins), now=deps.now())
+            pm_url = f"{deps.settings().public_url}/track?pm={ids.url_value(pm.id)}"
+            changed, results = sync.create_tickets(pm, client, pm_url=pm_url, logins=dict(chosen.logins),
+                                                   now=deps.now())
         else:
             changed, results = sync.sync_status(pm, client, now=deps.now())
         # the successes are kept even when some items failed: a retry completes the rest

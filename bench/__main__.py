@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from bench import chart_spec, ingest_limits, ingest_nginx, language_eval, page_rerun, storage
+from bench import chart_spec, cli_start, ingest_limits, ingest_nginx, language_eval, page_rerun, storage
 from core import chart
 from core.export import markdown, pdf
 from tests.browser import chromium, free_port
@@ -89,6 +89,7 @@ def main() -> None:
     rows.append(("PDF with chart, 500 events, 40 actions (median)", f"{seconds:.2f} s", "≤ 3 s"))
     rows.append(("Markdown report (median)", f"{markdown_time():.1f} ms", "≤ 100 ms"))
     rows += storage.measure()
+    rows += cli_start.measure()
     with tempfile.TemporaryDirectory() as tmp:
         rows.append(("Cold start to first page drawn", f"{cold_start(f'sqlite:///{tmp}/cold.db'):.2f} s", "≤ 5 s"))
     language = language_eval.evaluate()

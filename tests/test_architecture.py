@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 from core import gates
+from core.cli import parser
 from core.steps import Step
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,3 +68,27 @@ def test_every_gate_id_is_exercised_by_a_test():
     )
     missing = [g.id for g in gates.GATES if f'"{g.id}"' not in tests_text]
     assert missing == []
+
+
+def test_cli_help_imports_no_heavy_library():
+    # `postmortem --help` must answer at once: the chart, PDF, migrations, pandas and even the domain models
+    # are imported only by the verbs that use them
+    script = (
+        "import contextlib, io, sys\n"
+        "from core import cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    cli.main(['--help'])\n"
+        "print(' '.join(sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    loaded = {name.split(".")[0] for name in done.stdout.split()}
+    heavy = {"pandas", "altair", "vl_convert", "fpdf", "alembic", "sqlalchemy", "pydantic", "requests"}
+    assert loaded & heavy == set()
+
+
+def test_every_cli_verb_module_is_listed_in_the_parser():
+    support = {"__init__", "__main__", "parser", "output", "environment", "arguments"}
+    modules = {path.stem for path in (ROOT / "core" / "cli").glob("*.py")} - support
+    assert sorted(parser.name(verb) for verb in parser.VERBS) == sorted(modules)
+    for verb in parser.VERBS:
+        assert verb.HELP and callable(verb.configure) and callable(verb.run), verb

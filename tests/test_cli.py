@@ -8,7 +8,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
-from core import cli, demo
+from core import cli, demo, limits
 from core.export import document
 from tests.factories import complete_postmortem
 
@@ -179,3 +179,13 @@ def test_check_warns_about_a_source_shifted_by_an_hour(capsys, sqlite_url, tmp_p
     _, out, _ = run(capsys, "--db", sqlite_url, "check", out.strip(), "--format", "json")
     skew = next(r for r in json.loads(out) if r["gate"] == "timeline.clock-skew")
     assert skew["status"] == "warn" and "payment-worker log" in skew["message"] and "1 h" in skew["message"]
+
+
+def test_load_refuses_a_file_larger_than_twice_the_stored_cap(capsys, sqlite_url, tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "CAPS", limits.Caps(stored_bytes=limits.MB))
+    huge = tmp_path / "huge.json"
+    huge.write_text(document.dumps(complete_postmortem()) + " " * (2 * limits.MB))
+    code, _, err = run(capsys, "--db", sqlite_url, "load", str(huge))
+    assert code == 2
+    assert f"{huge} is more than 2 MB, larger than any post-mortem can be stored" in err
+    assert run(capsys, "--db", sqlite_url, "list")[1] == ""

@@ -71,9 +71,12 @@ if pm.published_at is not None:
     st.success(f"Published on {pm.published_at:%Y-%m-%d %H:%M} UTC. Later edits do not change a published "
                "version; publish again to add a new one.")
 label = "Publish a new version" if pm.published_at else "Publish the report"
-if st.button(label, type="primary", disabled=readonly, key=key(STEP, "publish")):
+refusal = auth.publishing_refusal(deps.settings().editors)
+if refusal:
+    st.caption(views.md(refusal))
+if st.button(label, type="primary", disabled=readonly or refusal is not None, key=key(STEP, "publish")):
     with widgets.reporting_errors():
-        published, _ = postmortem_service.publish(pm, render_pdf=reports.pdf_report, **edit)
+        published, _ = postmortem_service.publish(pm, render_pdf=reports.pdf_report, refusal=refusal, **edit)
         state.save(published)
     state.set_notice("The report is published. Next: track the action items.")
     st.rerun()
@@ -84,7 +87,7 @@ for snap in snapshots:
 
 st.subheader("Share link for the review meeting")
 st.caption("A read-only page anyone with the link can open during the review meeting. Revoke it at any time.")
-sharing.share_links(pm)
+sharing.share_links(pm, readonly)
 
 with st.expander("Change history", icon=":material/history:"):
     st.dataframe(views.audit_frame(deps.repository().audit(pm.id)), hide_index=True, width="stretch")

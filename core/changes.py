@@ -10,9 +10,11 @@ the same code serves the app, ``postmortem patch`` (a JSON merge patch) and any 
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 Path = tuple[str, ...]
@@ -104,11 +106,24 @@ def value_at(data: Mapping[str, Any], path: Path) -> Any:
 
 
 def apply(data: Mapping[str, Any], changes: Iterable[Change]) -> Data:
-    """Return a copy of ``data`` with ``changes`` applied (items replaced in place, new ones appended)."""
+    """Return a copy of ``data`` with ``changes`` applied (items replaced in place, new ones appended).
+
+    The timeline stays in time order (then by id), whatever order the changes came in.
+    """
     result: Data = copy.deepcopy(dict(data))
     for change in changes:
         _set(result, change.path, change.value)
+    if isinstance(result.get("events"), list):
+        result["events"].sort(key=_event_order)
     return result
+
+
+def _event_order(event: Any) -> tuple[datetime, str]:
+    try:
+        time = datetime.fromisoformat(str(event.get("time")))
+    except ValueError:  # left for the document's validation to name
+        time = datetime.min.replace(tzinfo=UTC)
+    return (time if time.tzinfo else time.replace(tzinfo=UTC)), str(event.get("id", ""))
 
 
 def _set(data: Data, path: Path, value: Any) -> None:
@@ -241,3 +256,21 @@ _FIELD_WORDS = {"title": "The title", "start": "The incident start", "end": "The
                 "reviewers": "The reviewers", "reviewed_at": "The review date", "not_applicable": "The milestones",
                 "dismissals": "The dismissed findings", "tracker": "The tracker settings",
                 "follow_up": "The follow-up review", "status": "The status", "authors": "The authors"}
+
+
+def text_of(value: Any) -> str:
+    """Return a changed value as a person reads it: the text itself, an item's main text, "(removed)"."""
+    if value is DELETED:
+        return "(removed)"
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        for key in ("event", "action", "text", "question", "reason"):
+            if isinstance(value.get(key), str):
+                return str(value[key])
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return ", ".join(text_of(v) for v in value)
+    return str(value)

@@ -7,9 +7,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from urllib.parse import quote
 
-from core import drafts, gates, ids, limits, time_range
-from core.errors import GateBlockedError, InvalidInputError, StaleWriteError
-from core.export import markdown
+from core import changes, drafts, gates, ids, limits, time_range
+from core.errors import GateBlockedError, InvalidInputError, NotFoundError, PermissionDeniedError, StaleWriteError
+from core.export import document, markdown
 from core.models import (
     ActionItem,
     ActionType,
@@ -22,6 +22,7 @@ from core.models import (
     PostMortem,
     Report,
     Severity,
+    ShareLink,
     Snapshot,
     SourceImport,
     SourceKind,
@@ -30,6 +31,7 @@ from core.models import (
     TrackerSettings,
 )
 from core.steps import Step
+from core.storage import documents
 from core.storage.repository import PostMortemRepository
 
 
@@ -86,7 +88,8 @@ def commit(
         return before
     limits.check_postmortem(before, after)
     try:
-        return repo.save(after, actor=actor, now=now, summary=summary or "changed " + ", ".join(changed))
+        return repo.save_changes(before, after, actor=actor, now=now,
+                                 summary=summary or "changed " + ", ".join(changed))
     except StaleWriteError as exc:
         exc.attempted = after
         raise
@@ -102,9 +105,18 @@ def changed_fields(before: PostMortem, after: PostMortem) -> list[str]:
 
 
 def reapply(latest: PostMortem, base: PostMortem, mine: PostMortem) -> PostMortem:
-    """Return ``latest`` with the fields this user changed (``base`` → ``mine``) applied on top."""
-    changes = {name: getattr(mine, name) for name in changed_fields(base, mine)}
-    return dataclasses.replace(latest, **changes)
+    """Return ``latest`` with what this user changed (``base`` → ``mine``, field by field and item by item) on top.
+
+    Used when the user chose to put their text in place of someone else's after a conflict: only the fields and
+    items they changed are replaced; everything else others saved stays.
+    """
+    mine_changes, _ = documents.changes_between(base, mine, {}, {})
+    data = changes.apply(document.to_data(dataclasses.replace(latest, imports=(), series=(), alerts=(),
+                                                             candidates=())), mine_changes)
+    merged = document.from_data(data, origin="your change")
+    parts = {name: getattr(mine if getattr(mine, name) != getattr(base, name) else latest, name)
+             for name in ("imports", "series", "alerts", "candidates")}
+    return dataclasses.replace(merged, version=latest.version, **parts)
 
 
 def update_incident(
@@ -298,11 +310,15 @@ def publish(
     actor: str,
     now: datetime,
     repo: PostMortemRepository,
+    refusal: str | None = None,
 ) -> tuple[PostMortem, Snapshot]:
     """Publish the report and freeze a snapshot (document, Markdown, PDF); every hard gate of steps 1–6 must pass.
 
-    Publishing again after later edits adds a new snapshot; earlier ones stay as they were.
+    Publishing again after later edits adds a new snapshot; earlier ones stay as they were. ``refusal`` says
+    why this person may not publish (not among the operator's editors).
     """
+    if refusal:
+        raise PermissionDeniedError(refusal)
     failures = tuple(
         f"{r.gate.step.label}: {r.message}"
         for step in Step
@@ -316,12 +332,30 @@ def publish(
     after = dataclasses.replace(pm, status=status, published_at=pm.published_at or now, follow_up=follow_up)
     frozen = dataclasses.replace(after, version=after.version + 1)
     try:
-        snapshot = repo.publish(after, actor=actor, now=now, markdown=markdown.render(frozen, now=now),
+        snapshot = repo.publish(pm, after, actor=actor, now=now, markdown=markdown.render(frozen, now=now),
                                 pdf=render_pdf(frozen))
     except StaleWriteError as exc:
         exc.attempted = after
         raise
     return frozen, snapshot
+
+
+def create_share_link(pm: PostMortem, *, actor: str, now: datetime, repo: PostMortemRepository,
+                      refusal: str | None = None) -> ShareLink:
+    """Create a read-only link for the review meeting (audited); ``refusal`` says why this person may not."""
+    if refusal:
+        raise PermissionDeniedError(refusal)
+    return repo.create_share_link(pm.id, actor=actor, now=now)
+
+
+def revoke_share_link(pm: PostMortem, link_id: str, *, actor: str, now: datetime, repo: PostMortemRepository,
+                      refusal: str | None = None) -> None:
+    """Revoke one of ``pm``'s share links (audited); ``refusal`` says why this person may not."""
+    if refusal:
+        raise PermissionDeniedError(refusal)
+    if link_id not in {link.id for link in repo.share_links(pm.id)}:
+        raise NotFoundError(f"{pm.id} has no share link {link_id[:8]}.")
+    repo.revoke_share_link(link_id, actor=actor, now=now)
 
 
 def set_action_states(pm: PostMortem, actions: Sequence[ActionItem], *, actor: str, now: datetime,

@@ -63,7 +63,7 @@ def sha256(token: str) -> str:
 
 def test_a_share_token_is_stored_only_as_its_sha256(repo, database_url):
     pm = repo.add(make_postmortem(), actor="t", now=NOW)
-    link = repo.create_share_link(pm.id, now=NOW)
+    link = repo.create_share_link(pm.id, actor="t", now=NOW)
     stored = everything_stored(repo)
     assert link.token not in stored and sha256(link.token) in stored
     if database_url.startswith("sqlite"):  # not on disk either: the file and its write-ahead log
@@ -74,8 +74,8 @@ def test_a_share_token_is_stored_only_as_its_sha256(repo, database_url):
 
 def test_listed_links_hold_no_usable_token_and_are_revoked_by_id(repo):
     pm = repo.add(make_postmortem(), actor="t", now=NOW)
-    first = repo.create_share_link(pm.id, now=NOW)
-    second = repo.create_share_link(pm.id, now=NOW.replace(hour=13))
+    first = repo.create_share_link(pm.id, actor="t", now=NOW)
+    second = repo.create_share_link(pm.id, actor="t", now=NOW.replace(hour=13))
     listed = repo.share_links(pm.id)
     assert [link.id for link in listed] == [second.id, first.id]  # newest first
     assert all(link.token == "" and re.fullmatch(r"[0-9a-f]{16}", link.id) for link in listed)
@@ -84,15 +84,15 @@ def test_listed_links_hold_no_usable_token_and_are_revoked_by_id(repo):
         assert repo.resolve_share_link(not_a_token) is None
     for malformed in ("", "0", first.id[:8], first.token):  # never a prefix matching many links
         with pytest.raises(InvalidInputError, match="not a share link id"):
-            repo.revoke_share_link(malformed, now=NOW)
-    repo.revoke_share_link(first.id, now=NOW)
+            repo.revoke_share_link(malformed, actor="t", now=NOW)
+    repo.revoke_share_link(first.id, actor="t", now=NOW)
     assert repo.resolve_share_link(first.token) is None and repo.resolve_share_link(second.token) == second
     assert [(link.id, link.active) for link in repo.share_links(pm.id)] == [(second.id, True), (first.id, False)]
 
 
 def test_the_database_never_sees_the_token_only_its_hash(app_db):
     pm = app_db.add(make_postmortem(), actor="t", now=NOW)
-    link = app_db.create_share_link(pm.id, now=NOW)
+    link = app_db.create_share_link(pm.id, actor="t", now=NOW)
     sent: list[str] = []
 
     def listener(_conn, _cursor, _statement, parameters, _context, _many):
@@ -135,7 +135,7 @@ def test_links_handed_out_before_the_upgrade_keep_working_and_are_hashed(databas
         link = repo.resolve_share_link(old["active"])
         assert link is not None and link.pm_id == pm.id and link.id == sha256(old["active"])[:16]
         assert repo.resolve_share_link(old["revoked"]) is None
-        repo.revoke_share_link(link.id, now=NOW)
+        repo.revoke_share_link(link.id, actor="t", now=NOW)
         assert repo.resolve_share_link(old["active"]) is None
     finally:
         repo.close()
@@ -455,7 +455,7 @@ def test_views_md_turns_each_colon_that_could_start_streamlit_syntax_into_an_ent
 def test_every_page_shows_colon_syntax_in_user_text_literally(app_db):
     pm = app_db.add(complete_postmortem(title=COLON_TITLE, immediate_cause=f"Pool :red[empty] {COLON_TITLE}"),
                     actor="t", now=NOW)
-    link = app_db.create_share_link(pm.id, now=NOW)
+    link = app_db.create_share_link(pm.id, actor="t", now=NOW)
     app = open_app(pm.id)
     for page in ["home", *(s.value for s in Step), "insights", "view"]:
         if page == "view":

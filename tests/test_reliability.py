@@ -328,4 +328,4 @@ def test_the_page_shows_a_postgres_outage_in_plain_words_and_works_again_after(p
 
 def test_sharing_an_unknown_postmortem_is_refused_in_plain_words(repo):
     with pytest.raises(NotFoundError, match="no post-mortem 'PM-1999-01-01' to share"):  # was a raw IntegrityError
-        repo.create_share_link("PM-1999-01-01", now=NOW)
+        repo.create_share_link("PM-1999-01-01", actor="t", now=NOW)

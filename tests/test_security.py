@@ -108,7 +108,7 @@ def test_share_tokens_have_256_random_bits_and_never_repeat(app_db, monkeypatch)
     real = secrets.token_urlsafe
     monkeypatch.setattr(secrets, "token_urlsafe", lambda n: asked.append(n) or real(n))
     pm = app_db.add(complete_postmortem(), actor="t", now=NOW)
-    tokens = [app_db.create_share_link(pm.id, now=NOW).token for _ in range(300)]
+    tokens = [app_db.create_share_link(pm.id, actor="t", now=NOW).token for _ in range(300)]
     assert asked == [32] * 300  # 32 bytes = 256 bits from the OS's CSPRNG
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{43}", t) for t in tokens)
     assert len(set(tokens)) == 300 and len({t[:8] for t in tokens}) == 300  # not even a common prefix
@@ -116,8 +116,8 @@ def test_share_tokens_have_256_random_bits_and_never_repeat(app_db, monkeypatch)
 
 def test_a_token_is_looked_up_by_its_sha256_never_compared_as_typed(app_db):
     mine, other = two_postmortems(app_db)
-    first, foreign, revoked = (app_db.create_share_link(pm.id, now=NOW) for pm in (mine, other, mine))
-    app_db.revoke_share_link(revoked.id, now=NOW)
+    first, foreign, revoked = (app_db.create_share_link(pm.id, actor="t", now=NOW) for pm in (mine, other, mine))
+    app_db.revoke_share_link(revoked.id, actor="t", now=NOW)
     sent: list[str] = []
 
     def remember(_conn, _cursor, _statement, parameters, _context, _many):
@@ -140,10 +140,10 @@ def test_a_token_is_looked_up_by_its_sha256_never_compared_as_typed(app_db):
 
 def test_a_wrong_revoked_missing_or_foreign_token_shows_nothing_but_that_the_link_is_invalid(app_db):
     mine, other = two_postmortems(app_db)
-    valid = app_db.create_share_link(mine.id, now=NOW)
-    foreign = app_db.create_share_link(other.id, now=NOW)
-    revoked = app_db.create_share_link(mine.id, now=NOW)
-    app_db.revoke_share_link(revoked.id, now=NOW)
+    valid = app_db.create_share_link(mine.id, actor="t", now=NOW)
+    foreign = app_db.create_share_link(other.id, actor="t", now=NOW)
+    revoked = app_db.create_share_link(mine.id, actor="t", now=NOW)
+    app_db.revoke_share_link(revoked.id, actor="t", now=NOW)
     before = stored_state(app_db, mine, other)
     pms = {"own pm": mine.id, "other pm": other.id, "unknown pm": "PM-1999-01-01", "no pm": None}
     tokens = {"valid": valid.token, "foreign": foreign.token, "revoked": revoked.token, "empty": "",
@@ -166,7 +166,7 @@ def test_a_wrong_revoked_missing_or_foreign_token_shows_nothing_but_that_the_lin
 
 def test_a_view_link_shows_no_editing_widget_and_stops_working_once_revoked(app_db):
     mine, other = two_postmortems(app_db)
-    link = app_db.create_share_link(mine.id, now=NOW)
+    link = app_db.create_share_link(mine.id, actor="t", now=NOW)
     before = stored_state(app_db, mine, other)
     app = render_view({"pm": mine.id, "token": link.token})
     types = {node.type for node in nodes(app._tree) if not hasattr(node, "children")}
@@ -174,14 +174,14 @@ def test_a_view_link_shows_no_editing_widget_and_stops_working_once_revoked(app_
     assert [b.label for b in app.get("download_button")] == ["Download the PDF"]
     assert any("## Timeline" in m.value for m in app.markdown)
     assert stored_state(app_db, mine, other) == before
-    app_db.revoke_share_link(link.id, now=NOW)
+    app_db.revoke_share_link(link.id, actor="t", now=NOW)
     app.run()
     assert INVALID in errors(app) and not [m for m in leak_markers(mine) if m in shown(app)]
 
 
 def test_a_share_token_gives_a_stranger_no_step_page(app_db):
     mine, other = two_postmortems(app_db)
-    link = app_db.create_share_link(mine.id, now=NOW)
+    link = app_db.create_share_link(mine.id, actor="t", now=NOW)
     before = stored_state(app_db, mine, other)
     app = AppTest.from_file(APP, default_timeout=30)
     app.query_params["token"] = link.token
@@ -196,7 +196,7 @@ def test_a_share_token_gives_a_stranger_no_step_page(app_db):
 
 def test_with_sign_in_configured_a_share_token_still_opens_no_step_page(app_db):
     mine, _ = two_postmortems(app_db)
-    link = app_db.create_share_link(mine.id, now=NOW)
+    link = app_db.create_share_link(mine.id, actor="t", now=NOW)
     app = AppTest.from_file(APP, default_timeout=30)
     app.user = {"is_logged_in": False}
     app.secrets["auth"] = {"client_id": "wizard", "client_secret": "x", "redirect_uri": "http://x/oauth2callback",
@@ -344,7 +344,7 @@ def rendered_markdown(app: AppTest) -> list[str]:
 
 def test_the_app_shows_user_text_literally_on_every_page(app_db):
     pm = app_db.add(injected_postmortem(), actor="t", now=NOW)
-    link = app_db.create_share_link(pm.id, now=NOW)
+    link = app_db.create_share_link(pm.id, actor="t", now=NOW)
     pages = ["home", *(s.value for s in Step), "insights"]
     app = open_app(pm.id)
     for page in pages:

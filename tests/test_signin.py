@@ -49,7 +49,7 @@ def test_editing_needs_sign_in_and_share_links_do_not(provider, tmp_path):
     repo = engine.open_repository(db)
     pm = demo.seed_if_empty(now=NOW, repo=repo)
     assert pm is not None
-    link = repo.create_share_link(pm.id, now=NOW)
+    link = repo.create_share_link(pm.id, actor="t", now=NOW)
     repo.close()
     port = free_port()
     secrets = tmp_path / "secrets.toml"

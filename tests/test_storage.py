@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from core import postmortem_service
-from core.errors import GateBlockedError, NotFoundError, StaleWriteError
+from core.errors import ConflictError, GateBlockedError, NotFoundError, StaleWriteError
 from core.models import Severity
 from tests.factories import NOW, START, complete_postmortem, make_postmortem
 
@@ -51,24 +51,35 @@ def test_an_unchanged_edit_writes_nothing(repo):
     assert same is pm and repo.version_of(pm.id) == 1
 
 
-def test_two_editors_the_stale_write_is_refused_and_neither_edit_is_lost(repo):
+def test_two_editors_of_different_fields_from_the_same_version_both_land(repo):
     base = repo.add(make_postmortem(), actor="a", now=NOW)
-    first_session, second_session = base, base
-    first_session = postmortem_service.update_incident(
-        first_session, title="Title from Alice", start=base.start, end=base.end, severity=base.severity,
+    alice = postmortem_service.update_incident(
+        base, title="Title from Alice", start=base.start, end=base.end, severity=base.severity,
         incident_type=base.type, services=base.services, actor="@alice", now=NOW, repo=repo)
-    with pytest.raises(StaleWriteError, match="Someone else changed") as refused:
-        postmortem_service.update_incident(
-            second_session, title=base.title, start=base.start, end=base.end, severity=base.severity,
-            incident_type=base.type, services=("checkout", "payments-db"), actor="@bob", now=NOW, repo=repo)
-    assert repo.get(base.id).title == "Title from Alice"  # nothing overwritten
-    mine = refused.value.attempted
-    assert mine is not None and mine.services == ("checkout", "payments-db")  # Bob's change is kept for him
-    merged = postmortem_service.reapply(repo.get(base.id), second_session, mine)
-    saved = postmortem_service.commit(repo.get(base.id), merged, actor="@bob", now=NOW, repo=repo)
+    bob = postmortem_service.update_incident(
+        base, title=base.title, start=base.start, end=base.end, severity=base.severity,
+        incident_type=base.type, services=("checkout", "payments-db"), actor="@bob", now=NOW, repo=repo)
     final = repo.get(base.id)
     assert (final.title, final.services, final.version) == ("Title from Alice", ("checkout", "payments-db"), 3)
-    assert saved == final
+    assert bob == final and alice.version == 2  # Bob's session now holds Alice's title too
+    assert [(c.label, c.actor) for c in repo.changes_since(base.id, 1)] == [("The title", "@alice"),
+                                                                            ("The services", "@bob")]
+
+
+def test_two_editors_of_the_same_field_the_second_is_refused_naming_it_and_neither_text_is_lost(repo):
+    base = repo.add(make_postmortem(), actor="a", now=NOW)
+    postmortem_service.set_runbook(base, "Alice's runbook", actor="@alice", now=NOW, repo=repo)
+    with pytest.raises(ConflictError, match=r"The runbook was changed by @alice at \d\d:\d\d UTC") as refused:
+        postmortem_service.set_runbook(base, "Bob's runbook", actor="@bob", now=NOW, repo=repo)
+    [clash] = refused.value.conflicts
+    assert (clash.mine, clash.theirs, clash.actor) == ("Bob's runbook", "Alice's runbook", "@alice")
+    assert repo.get(base.id).runbook == "Alice's runbook"  # nothing overwritten
+    mine = refused.value.attempted
+    assert mine is not None and mine.runbook == "Bob's runbook"  # Bob's text is kept for him
+    latest = repo.get(base.id)
+    saved = postmortem_service.commit(latest, postmortem_service.reapply(latest, base, mine), actor="@bob", now=NOW,
+                                      repo=repo)
+    assert repo.get(base.id).runbook == "Bob's runbook" and saved.version == 3
 
 
 def test_concurrent_writers_lose_no_update(repo):
@@ -111,11 +122,11 @@ def test_summaries_list_newest_first_with_overdue_actions(repo):
 
 def test_share_links_resolve_until_revoked(repo):
     pm = repo.add(make_postmortem(), actor="a", now=NOW)
-    link = repo.create_share_link(pm.id, now=NOW)
+    link = repo.create_share_link(pm.id, actor="t", now=NOW)
     assert len(link.token) >= 40
     assert repo.resolve_share_link(link.token) == link
     assert repo.resolve_share_link(link.token[:-1] + "x") is None
-    repo.revoke_share_link(link.id, now=NOW)
+    repo.revoke_share_link(link.id, actor="t", now=NOW)
     assert repo.resolve_share_link(link.token) is None
     assert not repo.share_links(pm.id)[0].active
 

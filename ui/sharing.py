@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core import postmortem_service
 from core.models import PostMortem, ShareLink
 from core.steps import Step
-from ui import deps, state, views
+from ui import auth, deps, state, views, widgets
 
 STEP = Step.REPORT
 
 
-def share_links(pm: PostMortem) -> None:
-    """Draw the read-only links of ``pm`` for the review meeting; a new one's address is shown only once."""
+def share_links(pm: PostMortem, readonly: bool) -> None:
+    """Draw the read-only links of ``pm`` for the review meeting; a new one's address is shown only once.
+
+    Creating and revoking links is audited, and only for the operator's editors when EDITORS is set.
+    """
+    refusal = auth.publishing_refusal(deps.settings().editors)
+    if refusal:
+        st.caption(views.md(refusal))
+    locked = readonly or refusal is not None
+    actor, now, repo = state.actor(), deps.now(), deps.repository()
     new = state.new_share_link(pm.id)
     if new is not None:
         _new_link(new)
@@ -22,16 +31,20 @@ def share_links(pm: PostMortem) -> None:
         when = f"created {link.created_at:%Y-%m-%d %H:%M} UTC"
         if link.active:
             left.markdown(f":material/link: Link `{link.id[:8]}` · {when} · :green-badge[active]")
-            if right.button("Revoke this link", key=state.widget_key(STEP, f"revoke-{link.id}")):
-                deps.repository().revoke_share_link(link.id, now=deps.now())
+            if right.button("Revoke this link", key=state.widget_key(STEP, f"revoke-{link.id}"), disabled=locked):
+                with widgets.reporting_errors():
+                    postmortem_service.revoke_share_link(pm, link.id, actor=actor, now=now, repo=repo, refusal=refusal)
                 if new is not None and new.id == link.id:
                     state.set_new_share_link(None)
                 st.rerun()
         else:
             left.markdown(f":material/link_off: Link `{link.id[:8]}` · {when} · "
                           f":gray-badge[revoked {link.revoked_at:%Y-%m-%d %H:%M} UTC]")
-    if st.button("Create share link", key=state.widget_key(STEP, "share"), icon=":material/add_link:"):
-        state.set_new_share_link(deps.repository().create_share_link(pm.id, now=deps.now()))
+    if st.button("Create share link", key=state.widget_key(STEP, "share"), icon=":material/add_link:",
+                 disabled=locked):
+        with widgets.reporting_errors():
+            state.set_new_share_link(postmortem_service.create_share_link(pm, actor=actor, now=now, repo=repo,
+                                                                             refusal=refusal))
         st.rerun()
 
 

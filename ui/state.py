@@ -76,8 +76,46 @@ def close_postmortem() -> None:
 
 
 def save(pm: PostMortem) -> None:
-    """Keep ``pm`` (just saved by a core call) as this session's current version."""
+    """Keep ``pm`` (just saved by a core call) as this session's current version.
+
+    When the save merged in changes others made meanwhile, the page is drawn again from the merged version
+    (after a notice of who changed what): the edit is already stored, so nothing typed is lost.
+    """
+    current: PostMortem | None = st.session_state[_PM]
     st.session_state[_PM] = pm
+    if current is not None and current.id == pm.id and pm.version > current.version + 1:
+        _announce_changes(pm.id, current.version, skip_version=pm.version)
+        refresh_widgets()
+        st.rerun()
+
+
+def follow_latest() -> None:
+    """Show what others saved since this page was drawn (with who changed what), unless a conflict waits.
+
+    Called after the page has read and saved its widgets, so redrawing them loses nothing.
+    """
+    pm = postmortem()
+    if pm is None or conflict() is not None or not stored_version_is_newer():
+        return
+    latest = deps.repository().get(pm.id)
+    _announce_changes(pm.id, pm.version, skip_version=None)
+    st.session_state[_PM] = latest
+    refresh_widgets()
+    st.rerun()
+
+
+def _announce_changes(pm_id: str, since: int, *, skip_version: int | None) -> None:
+    by_actor: dict[str, list[str]] = {}
+    for change in deps.repository().changes_since(pm_id, since):
+        if change.version == skip_version or change.path[0] == "telemetry":
+            continue
+        labels = by_actor.setdefault(change.actor, [])
+        if change.label not in labels:
+            labels.append(change.label)
+    if by_actor:
+        set_notice("Updated with changes saved meanwhile: " + "; ".join(
+            f"{who} changed {', '.join(labels[:4])}{' and more' if len(labels) > 4 else ''}"
+            for who, labels in by_actor.items()) + ".")
 
 
 def reload() -> PostMortem:
@@ -124,7 +162,7 @@ def set_conflict(base: PostMortem, mine: PostMortem) -> None:
 
 
 def resolve_conflict(*, keep_mine: bool) -> None:
-    """Re-apply the refused change on the newest version, or drop it; then refresh the widgets."""
+    """Put the refused change in place of theirs on the newest version, or drop it; then refresh the widgets."""
     pending = conflict()
     st.session_state[_CONFLICT] = None
     latest = reload()

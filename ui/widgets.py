@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from core import gates
-from core.errors import PostmortemError, StaleWriteError
+from core.errors import ConflictError, PostmortemError, StaleWriteError
 from core.models import PostMortem
 from core.steps import Step
 from ui import auth, deps, state, views
@@ -91,34 +91,42 @@ def reporting_errors() -> Iterator[None]:
         pm = state.postmortem()
         if pm is not None and exc.attempted is not None:
             state.set_conflict(pm, exc.attempted)
-        conflict_panel()
+        conflict_panel(exc)
         st.stop()
     except PostmortemError as exc:
         st.error(views.md(str(exc)), icon=":material/error:")  # messages quote user text and server answers
         st.stop()
 
 
-def conflict_panel() -> None:
-    """Explain a refused change and let the user re-apply it on top of the newer version or drop it."""
+def conflict_panel(error: StaleWriteError | None = None) -> None:
+    """Name each field both people changed, show both texts, and let the user keep theirs or put theirs in place."""
     pending = state.conflict()
     if pending is None:
         return
-    from core import postmortem_service
-
-    fields = ", ".join(f.replace("_", " ") for f in postmortem_service.changed_fields(pending.base, pending.mine))
-    st.error(
-        "**Someone else changed this post-mortem while you were editing.** Your change was not saved, and "
-        f"theirs was not overwritten. Your change touches: {fields}.",
-        icon=":material/sync_problem:",
-    )
-    left, right = st.columns(2)
-    if left.button("Apply my change on top of theirs", type="primary", key="conflict.keep"):
-        with reporting_errors():
-            state.resolve_conflict(keep_mine=True)
-        st.rerun()
-    if right.button("Discard my change and show theirs", key="conflict.drop"):
-        state.resolve_conflict(keep_mine=False)
-        st.rerun()
+    clashes = error.conflicts if isinstance(error, ConflictError) else ()
+    with st.container(border=True):
+        if clashes:
+            st.error("**Two people changed the same thing.** Your text was not saved, and theirs was not "
+                     "overwritten: choose which one stays.", icon=":material/sync_problem:")
+            for clash in clashes:
+                st.markdown(f"**{views.md(clash.label)}** was changed by {views.md(clash.actor)} at "
+                            f"{clash.at:%H:%M} UTC.")
+                theirs, mine = st.columns(2)
+                theirs.caption("Theirs (saved)")
+                theirs.text(clash.theirs)
+                mine.caption("Yours (not saved)")
+                mine.text(clash.mine)
+        else:
+            st.error("**Someone else saved this post-mortem while you were publishing.** Nothing was published: "
+                     "look at their change, then publish again.", icon=":material/sync_problem:")
+        left, right = st.columns(2)
+        if left.button("Keep theirs", type="primary", key="conflict.drop"):
+            state.resolve_conflict(keep_mine=False)
+            st.rerun()
+        if clashes and right.button("Put mine in place of theirs", key="conflict.keep"):
+            with reporting_errors():
+                state.resolve_conflict(keep_mine=True)
+            st.rerun()
 
 
 def sidebar(current: str, where: DeltaGenerator) -> None:
@@ -144,11 +152,7 @@ def sidebar(current: str, where: DeltaGenerator) -> None:
                     icon = ":material/arrow_right:"
                 st.page_link(page_path(step), label=step.label, icon=icon, query_params={"pm": pm.id})
                 st.caption(note)
-            if state.stored_version_is_newer() and state.conflict() is None:
-                st.info("Someone else saved changes to this post-mortem.")
-                if st.button("Load their changes", key="sidebar.reload"):
-                    state.reload()
-                    st.rerun()
+            state.follow_latest()
         st.divider()
         if auth.signed_in_name():
             auth.account_box()

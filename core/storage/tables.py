@@ -9,6 +9,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -92,4 +93,28 @@ snapshots = Table(
     Column("document", Text, nullable=False),
     Column("markdown", Text, nullable=False),
     Column("pdf", LargeBinary, nullable=False),
+)
+
+telemetry_blobs = Table(
+    "telemetry_blobs",
+    metadata,
+    # immutable, content-addressed: what an import brought in, named from the editable document by digest
+    Column("pm_id", String(40), ForeignKey("postmortems.id", ondelete="CASCADE"), primary_key=True),
+    Column("digest", String(64), primary_key=True),
+    Column("part", String(16), nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+field_changes = Table(
+    "field_changes",
+    metadata,
+    # the audit trail per field: which version changed which path, who and when (merges read it)
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pm_id", String(40), ForeignKey("postmortems.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_field_changes_pm_version", "pm_id", "version"),
 )

@@ -274,3 +274,16 @@ def text_of(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(text_of(v) for v in value)
     return str(value)
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """Return ``target`` with the JSON merge patch ``patch`` applied (RFC 7396: null removes, objects merge)."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result

@@ -119,6 +119,31 @@ def reapply(latest: PostMortem, base: PostMortem, mine: PostMortem) -> PostMorte
     return dataclasses.replace(merged, version=latest.version, **parts)
 
 
+_FIXED = ("id", "version", "schema_version", "created_at")
+
+
+def apply_patch(pm_id: str, patch: object, *, base_version: int | None, actor: str, now: datetime,
+                repo: PostMortemRepository) -> PostMortem:
+    """Apply a JSON merge patch (RFC 7396) of the document, made on ``base_version`` (None: the current one).
+
+    What the patch changes lands unless someone changed the same field or item after ``base_version``
+    (ConflictError names it). A patch that would make the document invalid is refused naming the field.
+    """
+    if not isinstance(patch, dict):
+        raise InvalidInputError("The patch must be a JSON object (a merge patch of the post-mortem document).")
+    fixed = [key for key in _FIXED if key in patch]
+    if fixed:
+        raise InvalidInputError(f"The patch may not change {', '.join(fixed)}: those are set by the wizard.")
+    current = repo.get(pm_id)
+    base = current.version if base_version is None else base_version
+    if not 1 <= base <= current.version:
+        raise InvalidInputError(f"--base-version {base} is not a version of {pm_id} (1 to {current.version}).")
+    patched = changes.merge_patch(document.to_data(current), patch)
+    after = dataclasses.replace(document.from_data(patched, origin="the patch"), version=base)
+    return commit(dataclasses.replace(current, version=base), after, actor=actor, now=now, repo=repo,
+                  summary="applied a patch")
+
+
 def update_incident(
     pm: PostMortem,
     *,

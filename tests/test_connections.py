@@ -23,8 +23,8 @@ from pytest_httpserver import HTTPServer
 from streamlit.testing.v1 import AppTest
 from werkzeug import Request, Response
 
-from core import demo
-from core.errors import InvalidInputError
+from core import demo, postmortem_service
+from core.errors import InvalidInputError, PermissionDeniedError
 from core.export import document, ics, markdown, pdf
 from core.models import Status, TrackerSettings
 from core.settings import ConnectionKind, Settings
@@ -358,3 +358,66 @@ def test_credentials_and_query_of_an_address_never_reach_the_import_record_audit
     assert f"http://localhost:{httpserver.port}" in [i.origin for i in stored.imports]
     kept = document.dumps(stored) + repr(app_db.audit(pm.id)) + " ".join(shown(app))
     assert "pr0m-pw" not in kept
+
+
+# --- who may publish and manage share links ------------------------------------------------------------
+
+AUTH = {"client_id": "wizard", "client_secret": "x", "redirect_uri": "http://x/oauth2callback", "cookie_secret": "y",
+        "server_metadata_url": "http://x/.well-known/openid-configuration"}
+
+
+def report_page(pm_id: str, *, user: dict | None, editors: list[str] | None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=30)
+    if user is not None:
+        app.user = user
+        app.secrets["auth"] = AUTH
+    if editors is not None:
+        app.secrets["EDITORS"] = editors
+    app.query_params["pm"] = pm_id
+    app.run()
+    app.switch_page("app_pages/report.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def publishable(app_db):
+    return app_db.add(dataclasses.replace(complete_postmortem(), reviewers=("@lee",), reviewed_at=NOW.date()),
+                      actor="t", now=NOW)
+
+
+def test_only_the_named_editors_may_publish_and_manage_share_links(app_db):
+    pm = publishable(app_db)
+    bob = {"is_logged_in": True, "name": "Bob", "email": "bob@example.com"}
+    app = report_page(pm.id, user=bob, editors=["maria@example.com"])
+    for label in ("Publish the report", "Create share link"):
+        assert by_label(app.button, label).disabled, label
+    assert any("Only the editors named by the operator may publish" in c.value for c in app.caption)
+    maria = {"is_logged_in": True, "name": "Maria", "email": "Maria@Example.com"}
+    app = report_page(pm.id, user=maria, editors=["maria@example.com"])
+    by_label(app.button, "Create share link").click().run()
+    [link] = app_db.share_links(pm.id)
+    by_label(app.button, "Revoke this link").click().run()
+    by_label(app.button, "Publish the report").click().run()
+    assert not app.exception and app_db.get(pm.id).published_at is not None
+    trail = [(e.actor, e.summary) for e in app_db.audit(pm.id)]
+    assert trail[:3] == [("Maria", "published the report"), ("Maria", f"revoked share link {link.id[:8]}"),
+                         ("Maria", f"created share link {link.id[:8]}")]
+
+
+def test_editors_without_sign_in_turn_publishing_off_rather_than_trust_a_typed_name(app_db):
+    pm = publishable(app_db)
+    app = report_page(pm.id, user=None, editors=["maria@example.com"])
+    assert by_label(app.button, "Publish the report").disabled
+    assert any("sign-in is not configured" in c.value for c in app.caption)
+    with pytest.raises(PermissionDeniedError, match="sign-in is not configured"):
+        postmortem_service.publish(pm, render_pdf=lambda _pm: b"%PDF-", actor="x", now=NOW, repo=app_db,
+                                   refusal="sign-in is not configured")
+    assert app_db.get(pm.id).published_at is None
+
+
+def test_without_editors_everyone_may_publish_and_share_as_before(app_db):
+    pm = publishable(app_db)
+    app = report_page(pm.id, user=None, editors=None)
+    assert not by_label(app.button, "Publish the report").disabled
+    by_label(app.button, "Create share link").click().run()
+    assert len(app_db.share_links(pm.id)) == 1 and app_db.audit(pm.id)[0].summary.startswith("created share link")

@@ -5,39 +5,12 @@ Run as ``python -m bench.chart_spec``; ``rows()`` gives the same figures to ``py
 
 from __future__ import annotations
 
-import math
 import statistics
 import time
 from collections.abc import Callable
-from datetime import timedelta
 
 from core import chart
-from core.models import AlertInterval, EventKind, MetricPoint, MetricSeries, Milestone
-from tests.factories import START, make_event, make_postmortem
-
-SERIES, POINTS, EVENTS, ALERTS = 20, 5_000, 500, 20
-
-
-def large_postmortem():
-    """Return a post-mortem the size of the performance goals (DESIGN §11), over a 100-minute window."""
-    step = timedelta(seconds=1.2)
-    series = tuple(
-        MetricSeries(f"checkout:metric_{s}:rate5m", (("pod", f"checkout-{s}"),), tuple(
-            MetricPoint(START + i * step, math.sin(i / 150 + s) * (s + 1) + (i * 7919 % 13) / 10)
-            for i in range(POINTS)))
-        for s in range(SERIES)
-    )
-    milestones = {0: Milestone.IMPACT_START, 20: Milestone.DETECTED, 40: Milestone.ACKNOWLEDGED,
-                  250: Milestone.MITIGATED, 499: Milestone.RESOLVED}
-    events = tuple(
-        make_event(f"E{n:03d}", START + timedelta(seconds=12 * n), f"Event {n}: pod checkout-{n % 20} restarted",
-                   milestones.get(n), kind=EventKind.LOG)
-        for n in range(EVENTS)
-    )
-    alerts = tuple(AlertInterval(f"Alert{n}", ("critical", "warning", "info")[n % 3],
-                                 START + timedelta(minutes=4 * n), START + timedelta(minutes=4 * n + 15))
-                   for n in range(ALERTS))
-    return make_postmortem(series=series, events=events, alerts=alerts, end=START + timedelta(minutes=100))
+from testing import factories
 
 
 def _timed(action: Callable[[], object], runs: int) -> tuple[float, list[float]]:
@@ -51,12 +24,12 @@ def _timed(action: Callable[[], object], runs: int) -> tuple[float, list[float]]
 
 def rows() -> list[tuple[str, str, str]]:
     """Measure the chart: spec size, build time, PNG render time (first and warm)."""
-    pm = large_postmortem()
+    pm = factories.large_postmortem()
     spec = chart.timeline_chart(pm).to_json()
     build, _ = _timed(lambda: chart.timeline_chart(pm), 5)
     serialise, _ = _timed(lambda: chart.timeline_chart(pm).to_json(), 5)
     _, (first, *warm) = _timed(lambda: chart.chart_png(pm), 4)
-    size = f"{SERIES} × {POINTS:,} points, {EVENTS} events"
+    size = f"{factories.DESIGN_SERIES} × {factories.DESIGN_POINTS:,} points, {factories.DESIGN_EVENTS} events"
     return [
         (f"Chart spec size ({size})", f"{len(spec) / 1e6:.2f} MB", "≤ 1 MB"),
         ("Chart built (median of 5)", f"{build * 1000:.0f} ms", "—"),

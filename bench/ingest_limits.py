@@ -22,7 +22,7 @@ _CHILD = """
 import io, json, resource, sys, time
 from core import gathering
 from core.limits import LimitExceededError
-from tests.factories import NOW, make_postmortem
+from testing.factories import NOW, make_postmortem
 data = open(sys.argv[1], "rb").read()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 started = time.perf_counter()

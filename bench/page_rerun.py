@@ -8,24 +8,24 @@ import statistics
 import tempfile
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from bench import chart_spec
 from core.models import ActionItem, Priority
 from core.steps import Step
 from core.storage import engine
-from tests.apptest import APP
-from tests.factories import NOW, complete_postmortem
+from testing import factories
 
 GOAL_MS = 250
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
 RERUNS = 15
 
 
 def large_postmortem():  # noqa: ANN201 (bench script)
     """Return the complete post-mortem grown to 500 events, 20 series × 5,000 points and 40 actions."""
-    big = chart_spec.large_postmortem()
-    base = complete_postmortem()
+    big = factories.large_postmortem()
+    base = factories.complete_postmortem()
     actions = tuple(ActionItem(f"AI-{n:03d}", f"Add alert {n} on checkout pool saturation at 80% for 5 minutes",
                                owner="@maria", deadline=date(2026, 3, 20) + timedelta(days=n % 20),
                                priority=Priority.MEDIUM, factor_ids=("F1", "F2")) for n in range(1, 41))
@@ -39,7 +39,7 @@ def measure() -> list[tuple[str, float]]:
         url = f"sqlite:///{tmp}/bench.db"
         os.environ.update(DATABASE_URL=url, SEED_DEMO="0")
         repo = engine.open_repository(url)
-        pm = repo.add(large_postmortem(), actor="bench", now=NOW)
+        pm = repo.add(large_postmortem(), actor="bench", now=factories.NOW)
         repo.close()
         results = []
         for step in Step:

@@ -30,7 +30,7 @@ from core.models import (
     Priority,
     TimelineEvent,
 )
-from tests.factories import END, NOW, START, complete_postmortem
+from testing.factories import END, NOW, START, complete_postmortem
 
 EVENTS = 500
 SERIES = 20

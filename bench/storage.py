@@ -2,7 +2,7 @@
 
 An edit is saved the way a page saves it: ``postmortem_service`` compares, checks the version and
 writes the row and its audit entry in one transaction. The writers are threads with one engine each,
-as app replicas would have (``tests/concurrency.py``, the same harness ``tests/test_reliability.py``
+as app replicas would have (``testing/concurrency.py``, the same harness ``tests/test_reliability.py``
 asserts on). PostgreSQL is the machine's (``TEST_POSTGRES_URL``), in a throw-away schema.
 Run: ``python -m bench.storage``.
 """
@@ -22,8 +22,8 @@ from sqlalchemy.engine import make_url
 
 from core import postmortem_service
 from core.storage import engine
-from tests import concurrency
-from tests.factories import NOW, complete_postmortem
+from testing import concurrency
+from testing.factories import NOW, complete_postmortem
 
 SAVES = 300
 GOAL_SQLITE_MS = 20.0

@@ -92,3 +92,15 @@ def test_every_cli_verb_module_is_listed_in_the_parser():
     assert sorted(parser.name(verb) for verb in parser.VERBS) == sorted(modules)
     for verb in parser.VERBS:
         assert verb.HELP and callable(verb.configure) and callable(verb.run), verb
+
+
+def test_tests_and_bench_never_import_each_other():
+    # what both need (factories, the language scorer, harnesses) lives in testing/, which imports neither
+    forbidden = {"tests": {"bench"}, "bench": {"tests"}, "testing": {"tests", "bench"}}
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder, others in forbidden.items()
+        for path in (ROOT / folder).rglob("*.py")
+        if any(name.split(".")[0] in others for name in _imports(path))
+    ]
+    assert offenders == []

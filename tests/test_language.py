@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from bench import language_eval
 from core import cli, language
+from testing import scoring
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def test_specific_actions_pass():
 
 
 def test_the_labelled_evaluation_meets_the_precision_and_recall_goal():
-    score = language_eval.evaluate()
+    score = scoring.evaluate()
     assert score.sentences >= 150
     assert score.precision >= 0.9 and score.recall >= 0.9, (score.false_positives, score.false_negatives)
 

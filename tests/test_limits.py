@@ -13,7 +13,6 @@ from datetime import timedelta
 
 import pytest
 
-from bench import chart_spec
 from core import gathering, limits, postmortem_service
 from core.errors import InvalidInputError, PostmortemError
 from core.export import document
@@ -33,6 +32,7 @@ from core.models import (
 )
 from core.storage import engine
 from core.storage.repository import SqlPostMortemRepository
+from testing import factories
 from tests.apptest import by_label, errors, open_app
 from tests.factories import NOW, START, complete_postmortem, make_event, make_postmortem
 
@@ -199,7 +199,7 @@ def test_the_points_of_one_import_are_counted_after_downsampling(stored: PostMor
 @pytest.mark.parametrize("pm", [
     make_postmortem(),
     complete_postmortem(),
-    chart_spec.large_postmortem(),
+    factories.large_postmortem(),
     complete_postmortem(report=Report(summary="é" * 50_000, impact="- line\n" * 5_000),
                         actions=tuple(ActionItem(f"AI-{n:03d}", "Add an alert " * 20, owner="@bob")
                                       for n in range(1, 41))),
@@ -210,7 +210,7 @@ def test_the_stored_size_is_estimated_within_a_fifth_without_writing_the_documen
 
 
 def test_the_design_size_postmortem_is_well_within_every_cap():
-    pm = chart_spec.large_postmortem()
+    pm = factories.large_postmortem()
     limits.check_postmortem(None, pm)
     assert limits.stored_size(pm) * 2.5 < limits.CAPS.stored_bytes
     assert len(pm.series) * 20 <= limits.CAPS.series_per_postmortem and len(pm.events) * 10 <= limits.CAPS.events

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from core.connectors import egress
+from core.connectors import addresses
 from core.errors import InvalidInputError
 
 DEFAULT_DATABASE_URL = "sqlite:///data/postmortems.db"
@@ -67,7 +67,7 @@ class Connection:
     @property
     def display_url(self) -> str:
         """Return the address without credentials, fit to show and store."""
-        return egress.redact(self.url)
+        return addresses.redact(self.url)
 
     @property
     def label(self) -> str:
@@ -169,7 +169,7 @@ def _connection(name: str, section: Mapping[str, object], *, where: str) -> Conn
     url = str(section.get("url", "") or _DEFAULT_URLS.get(kind, "")).strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInputError(f"{where}: url {egress.redact(url)!r} is not an address; expected https://host[:port]")
+        raise InvalidInputError(f"{where}: url {addresses.redact(url)!r} is not an address; expected https://host[:port]")
     allow_http = _truthy(section.get("allow_http", False), where=f"{where} allow_http")
     token, email = str(section.get("token", "")).strip(), str(section.get("email", "")).strip()
     if kind.needs_token and not token:
@@ -178,7 +178,7 @@ def _connection(name: str, section: Mapping[str, object], *, where: str) -> Conn
         raise InvalidInputError(f"{where}: a Jira server needs the email of the token's owner (JIRA_EMAIL)")
     if parts.scheme == "http" and kind.needs_token and not allow_http:
         raise InvalidInputError(
-            f"{where}: {egress.redact(url)} is plain http, so the {kind.label} token would travel unencrypted: "
+            f"{where}: {addresses.redact(url)} is plain http, so the {kind.label} token would travel unencrypted: "
             "use https, or set allow_http = true if this really is a trusted network"
         )
     return Connection(name=name, kind=kind, url=url, token=token, email=email, allow_http=allow_http)

@@ -189,3 +189,32 @@ def test_load_refuses_a_file_larger_than_twice_the_stored_cap(capsys, sqlite_url
     assert code == 2
     assert f"{huge} is more than 2 MB, larger than any post-mortem can be stored" in err
     assert run(capsys, "--db", sqlite_url, "list")[1] == ""
+
+
+def test_patch_applies_merges_and_names_a_clash_with_exit_three(capsys, database_url, tmp_path):
+    pm_id = run(capsys, "--db", database_url, "load", str(demo.DEMO_DOCUMENT))[1].strip().splitlines()[-1]
+    lessons, runbook, clash = (tmp_path / name for name in ("lessons.json", "runbook.json", "clash.json"))
+    lessons.write_text(json.dumps({"report": {"lessons": "Pools need an alert before they run out."}}))
+    runbook.write_text(json.dumps({"runbook": "https://runbooks.example/db-pool"}))
+    clash.write_text(json.dumps({"report": {"lessons": "Size pools from measured peaks."}}))
+    code, out, _ = run(capsys, "--db", database_url, "patch", pm_id, "--file", str(lessons), "--base-version", "1")
+    assert code == 0 and out.strip() == f"applied: {pm_id} is now version 2"
+    code, out, _ = run(capsys, "--db", database_url, "patch", pm_id, "--file", str(runbook), "--base-version", "1")
+    assert code == 0 and out.strip() == f"applied: {pm_id} is now version 3"  # another field: merged
+    code, _, err = run(capsys, "--db", database_url, "patch", pm_id, "--file", str(clash), "--base-version", "1")
+    assert code == 3
+    assert "conflict: Lessons learned was changed by" in err and "Size pools from measured peaks." in err
+    code, out, _ = run(capsys, "--db", database_url, "export", pm_id, "--format", "json", "--output", "-")
+    exported = json.loads(out)
+    assert exported["report"]["lessons"] == "Pools need an alert before they run out."
+    assert exported["runbook"] == "https://runbooks.example/db-pool" and exported["version"] == 3
+
+
+def test_a_bad_patch_is_refused_with_exit_two_naming_the_problem(capsys, sqlite_url, tmp_path):
+    pm_id = run(capsys, "--db", sqlite_url, "load", str(demo.DEMO_DOCUMENT))[1].strip().splitlines()[-1]
+    for content, message in (("{not json", "not valid JSON (line 1"), ('{"severity": "P9"}', "field severity"),
+                             ('{"id": "PM-2020-01-01"}', "may not change id")):
+        patch = tmp_path / "patch.json"
+        patch.write_text(content)
+        code, _, err = run(capsys, "--db", sqlite_url, "patch", pm_id, "--file", str(patch))
+        assert code == 2 and message in err, err

@@ -167,3 +167,25 @@ def test_publishing_is_refused_while_a_hard_gate_fails(repo):
     with pytest.raises(GateBlockedError, match="review date"):
         postmortem_service.publish(pm, render_pdf=fake_pdf, actor="a", now=NOW, repo=repo)
     assert repo.snapshots(pm.id) == [] and repo.get(pm.id).published_at is None
+
+
+def test_the_known_head_revision_is_alembics_and_a_current_database_is_left_as_it_is(database_url):
+    from pathlib import Path
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from core.storage import engine as storage_engine
+    from core.storage import migrations
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    assert ScriptDirectory.from_config(config).get_current_head() == storage_engine.HEAD
+    engine = storage_engine.create(database_url)
+    try:
+        storage_engine.migrate(engine)
+        assert storage_engine.current_revision(engine) == storage_engine.HEAD
+        storage_engine.migrate(engine)  # a second start-up changes nothing
+        assert storage_engine.current_revision(engine) == storage_engine.HEAD
+    finally:
+        engine.dispose()

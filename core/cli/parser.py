@@ -16,6 +16,7 @@ from core.cli import (
     migrate,
     milestones,
     new,
+    patch,
     promote,
     timeline,
     track,
@@ -23,7 +24,7 @@ from core.cli import (
 from core.cli import list as list_  # the verb module, not the builtin
 
 VERBS: tuple[ModuleType, ...] = (
-    new, list_, check, milestones, track, export, load, gather, candidates, promote, timeline, lint, migrate,
+    new, list_, check, milestones, track, export, load, patch, gather, candidates, promote, timeline, lint, migrate,
 )
 """Every verb module, in the order ``--help`` lists them; the verb is named after its module.
 

@@ -22,22 +22,21 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from core.connectors.addresses import AddressRefusedError as AddressRefusedError
+from core.connectors.addresses import origin_of as origin_of
+from core.connectors.addresses import redact as redact
 from core.connectors.errors import ConnectorError
 
 CHUNK = 64 * 1024
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-class AddressRefusedError(ConnectorError):
-    """Raised when a request would reach an address the operator has not allowed (loopback, private, another host)."""
 
 
 class LimitExceededError(ConnectorError):
@@ -63,29 +62,6 @@ class EgressPolicy:
     def for_origin(cls, url: str, **caps: Any) -> EgressPolicy:
         """Return a policy locked to the origin of ``url``."""
         return cls(origin=origin_of(url), **caps)
-
-
-def origin_of(url: str) -> str:
-    """Return ``scheme://host:port`` of ``url`` (default ports made explicit), lower-cased."""
-    parts = urlsplit(url.strip())
-    try:
-        port = parts.port
-    except ValueError as exc:
-        raise AddressRefusedError(f"{redact(url)!r} has a port that is not a number.") from exc
-    scheme = parts.scheme.lower()
-    port = port or {"http": 80, "https": 443}.get(scheme)
-    host = (parts.hostname or "").lower()
-    return f"{scheme}://{host}:{port}"
-
-
-def redact(url: str) -> str:
-    """Return ``url`` without user name, password, query or fragment: safe to store, show and log."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return "(an address that is not a URL)"
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def check_url(url: str, policy: EgressPolicy) -> None:

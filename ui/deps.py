@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from core import demo
-from core.connectors import alertmanager, egress, loki, pagerduty, prometheus, slack
+from core.connectors import egress
 from core.models import TrackerSettings
 from core.settings import Connection, ConnectionKind, Settings
 from core.storage import engine
@@ -76,28 +76,3 @@ API_SECONDS = 120.0
 """Total time one API answer may take (per request, all redirects and the body included)."""
 URL_SECONDS = 600.0
 """Total time a file download by URL may take."""
-
-
-def prometheus_connector(session: egress.GuardedSession) -> prometheus.PrometheusConnector:
-    """Return the Prometheus client on ``session``."""
-    return prometheus.PrometheusConnector(session)
-
-
-def alertmanager_connector(session: egress.GuardedSession) -> alertmanager.AlertmanagerConnector:
-    """Return the Alertmanager client on ``session``."""
-    return alertmanager.AlertmanagerConnector(session)
-
-
-def loki_connector(session: egress.GuardedSession) -> loki.LokiConnector:
-    """Return the Loki client on ``session``."""
-    return loki.LokiConnector(session)
-
-
-def pagerduty_connector(server: Connection) -> pagerduty.PagerDutyConnector:
-    """Return the PagerDuty client of the configured ``server``."""
-    return pagerduty.PagerDutyConnector(session_for(server), token=server.token, api_url=server.url)
-
-
-def slack_connector(server: Connection) -> slack.SlackConnector:
-    """Return the Slack client of the configured ``server``."""
-    return slack.SlackConnector(session_for(server), token=server.token, api_url=server.url)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from core import gathering, postmortem_service
+from core import gathering, postmortem_service, sources
 from core.connectors import egress, files, prometheus
 from core.errors import InvalidInputError
 from core.ingest import ImportResult
@@ -113,9 +113,18 @@ def _open(upload: UploadedFile | None, where: str) -> BinaryIO:
 
 
 ANOTHER = "\x00another"
-SOURCES = {"Prometheus metrics": ConnectionKind.PROMETHEUS, "Alert history (Prometheus)": ConnectionKind.PROMETHEUS,
-           "Alertmanager": ConnectionKind.ALERTMANAGER, "PagerDuty": ConnectionKind.PAGERDUTY,
-           "Slack": ConnectionKind.SLACK, "Loki logs": ConnectionKind.LOKI}
+SOURCES = {"Prometheus metrics": (ConnectionKind.PROMETHEUS, sources.Server.PROMETHEUS),
+           "Alert history (Prometheus)": (ConnectionKind.PROMETHEUS, sources.Server.ALERT_HISTORY),
+           "Alertmanager": (ConnectionKind.ALERTMANAGER, sources.Server.ALERTMANAGER),
+           "PagerDuty": (ConnectionKind.PAGERDUTY, sources.Server.PAGERDUTY),
+           "Slack": (ConnectionKind.SLACK, sources.Server.SLACK),
+           "Loki logs": (ConnectionKind.LOKI, sources.Server.LOKI)}
+BUTTONS = {sources.Server.PROMETHEUS: ("Import metrics", "go-prom"),
+           sources.Server.ALERT_HISTORY: ("Import alert history", "go-alerts"),
+           sources.Server.ALERTMANAGER: ("Import current alerts", "go-am"),
+           sources.Server.PAGERDUTY: ("Import the incident log", "go-pd"),
+           sources.Server.SLACK: ("Import the channel", "go-slack"),
+           sources.Server.LOKI: ("Import logs", "go-loki")}
 
 
 def server_form(pm: PostMortem, readonly: bool) -> None:
@@ -123,7 +132,7 @@ def server_form(pm: PostMortem, readonly: bool) -> None:
     key = state.widget_key
     settings = deps.settings()
     source = st.radio("Source", list(SOURCES), horizontal=True, disabled=readonly, key=key(STEP, "server"))
-    kind = SOURCES[source]
+    kind, server = SOURCES[source]
     servers = {c.name: c for c in settings.connections_of(kind)}
     options = list(servers) + ([ANOTHER] if settings.allow_url_imports and not kind.needs_token else [])
     if not options:
@@ -133,46 +142,38 @@ def server_form(pm: PostMortem, readonly: bool) -> None:
     chosen = st.selectbox("Server", options, disabled=readonly, key=key(STEP, f"connection-{source}"),
                           format_func=lambda n: "Another address…" if n == ANOTHER else servers[n].label,
                           help="Servers are configured by the operator; tokens are only sent to their own server.")
+    query = _query_input(pm, server, readonly)
     if chosen == ANOTHER:
         url = st.text_input("Server address (public addresses only)", disabled=readonly,
                             key=key(STEP, f"url-{source}"), placeholder="https://prometheus.example.com")
-        session = deps.adhoc_session()
-    else:
-        url, session = servers[chosen].url, deps.session_for(servers[chosen])
-    if source == "Prometheus metrics":
+    label, button = BUTTONS[server]
+    if st.button(label, disabled=readonly, key=key(STEP, button)):
+        if chosen == ANOTHER:
+            request, session, token = sources.SourceRequest(server, url, query), deps.adhoc_session(), ""
+        else:
+            connection = servers[chosen]
+            request = sources.SourceRequest(server, connection.url, query)
+            session, token = deps.session_for(connection), connection.token
+        run_import(pm, source, lambda: sources.read(pm, request, session=session, token=token, now=deps.now()))
+
+
+def _query_input(pm: PostMortem, server: sources.Server, readonly: bool) -> str:
+    key = state.widget_key
+    if server is sources.Server.PROMETHEUS:
         templates = {t.name: t for t in prometheus.QUERY_TEMPLATES}
         template = st.selectbox("Start from", list(templates), key=key(STEP, "template"), disabled=readonly)
         service = pm.services[0] if pm.services else "service"
-        query = st.text_area("PromQL query", value=templates[template].render(service), disabled=readonly,
-                             key=key(STEP, f"query-{template}"))
-        if st.button("Import metrics", disabled=readonly, key=key(STEP, "go-prom")):
-            run_import(pm, "Prometheus metrics", lambda: deps.prometheus_connector(session).import_metrics(
-                url, query, pm.window, now=deps.now()))
-    elif source == "Alert history (Prometheus)":
-        if st.button("Import alert history", disabled=readonly, key=key(STEP, "go-alerts")):
-            run_import(pm, "alert history", lambda: deps.prometheus_connector(session).import_alert_history(
-                url, pm.window, now=deps.now()))
-    elif source == "Alertmanager":
+        return st.text_area("PromQL query", value=templates[template].render(service), disabled=readonly,
+                            key=key(STEP, f"query-{template}"))
+    if server is sources.Server.ALERTMANAGER:
         st.caption("Alertmanager only holds current alerts; for the history use “Alert history (Prometheus)”.")
-        if st.button("Import current alerts", disabled=readonly, key=key(STEP, "go-am")):
-            run_import(pm, "Alertmanager alerts", lambda: deps.alertmanager_connector(session).import_alerts(
-                url, pm.window, now=deps.now()))
-    elif source == "PagerDuty":
-        incident = st.text_input("PagerDuty incident id", disabled=readonly, key=key(STEP, "pd-id"))
-        if st.button("Import the incident log", disabled=readonly, key=key(STEP, "go-pd")):
-            run_import(pm, "PagerDuty log", lambda: deps.pagerduty_connector(servers[chosen]).import_incident(
-                incident, pm.window, now=deps.now()))
-    elif source == "Slack":
-        channel = st.text_input("Slack channel id", disabled=readonly, key=key(STEP, "slack-id"))
-        if st.button("Import the channel", disabled=readonly, key=key(STEP, "go-slack")):
-            run_import(pm, "Slack channel", lambda: deps.slack_connector(servers[chosen]).import_channel(
-                channel, pm.window, now=deps.now()))
-    else:
-        query = st.text_input("LogQL query", disabled=readonly, key=key(STEP, "logql"),
-                              placeholder='{app="checkout"}')
-        if st.button("Import logs", disabled=readonly, key=key(STEP, "go-loki")):
-            run_import(pm, "Loki logs", lambda: deps.loki_connector(session).import_logs(
-                url, query, pm.window, now=deps.now(), consume=gathering.loki_candidates(pm, egress.redact(url))))
+    if server is sources.Server.PAGERDUTY:
+        return st.text_input("PagerDuty incident id", disabled=readonly, key=key(STEP, "pd-id"))
+    if server is sources.Server.SLACK:
+        return st.text_input("Slack channel id", disabled=readonly, key=key(STEP, "slack-id"))
+    if server is sources.Server.LOKI:
+        return st.text_input("LogQL query", disabled=readonly, key=key(STEP, "logql"), placeholder='{app="checkout"}')
+    return ""
 
 
 def commands(pm: PostMortem) -> None:

@@ -33,14 +33,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
     """Import from the one source named, store the result and print what it brought."""
-    import requests
-
-    from core import gathering
-    from core.connectors import alertmanager, prometheus
+    from core import gathering, sources
+    from core.connectors import egress, prometheus
 
     pm = repo.get(args.id)
     now = environment.now()
-    session = requests.Session()
     if args.file:
         path = Path(args.file)
         try:
@@ -50,16 +47,17 @@ def run(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
         zone = arguments.parse_zone(args.timezone)
         with stream:
             result = gathering.read_file(stream, name=path.name, pm=pm, now=now, fmt=args.format, assume_tz=zone)
-    elif args.prometheus:
-        if not args.query:
-            raise InvalidInputError("--prometheus needs --query PROMQL (e.g. sum(rate(http_requests_total[5m])))")
-        step = prometheus.parse_step(args.step) if args.step else None
-        result = prometheus.PrometheusConnector(session).import_metrics(args.prometheus, args.query, pm.window,
-                                                                         now=now, step=step)
-    elif args.alert_history:
-        result = prometheus.PrometheusConnector(session).import_alert_history(args.alert_history, pm.window, now=now)
     else:
-        result = alertmanager.AlertmanagerConnector(session).import_alerts(args.alertmanager, pm.window, now=now)
+        if args.prometheus:
+            request = sources.SourceRequest(sources.Server.PROMETHEUS, args.prometheus, args.query or "",
+                                            prometheus.parse_step(args.step) if args.step else None)
+        elif args.alert_history:
+            request = sources.SourceRequest(sources.Server.ALERT_HISTORY, args.alert_history)
+        else:
+            request = sources.SourceRequest(sources.Server.ALERTMANAGER, args.alertmanager)
+        # the operator names the server: it may be private; the session still goes nowhere else, and is capped
+        session = egress.GuardedSession(egress.EgressPolicy.for_origin(request.url, max_seconds=300.0))
+        result = sources.read(pm, request, session=session, now=now)
     stored = gathering.apply_import(pm, result, actor=environment.actor(), now=now, repo=repo)
     source = result.source
     output.say(f"imported {source.origin} as {source.kind.value}: {source.records_read} records read, "

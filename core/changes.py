@@ -108,13 +108,17 @@ def value_at(data: Mapping[str, Any], path: Path) -> Any:
 def apply(data: Mapping[str, Any], changes: Iterable[Change]) -> Data:
     """Return a copy of ``data`` with ``changes`` applied (items replaced in place, new ones appended).
 
-    The timeline stays in time order (then by id), whatever order the changes came in.
+    Only the containers on a changed path are copied; ``data`` itself is left as it was. The timeline stays
+    in time order (then by id), whatever order the changes came in.
     """
-    result: Data = copy.deepcopy(dict(data))
+    result: Data = dict(data)
     for change in changes:
         _set(result, change.path, change.value)
-    if isinstance(result.get("events"), list):
-        result["events"].sort(key=_event_order)
+    events = result.get("events")
+    if isinstance(events, list):
+        keys = [_event_order(e) for e in events]
+        if keys != sorted(keys):
+            result["events"] = sorted(events, key=_event_order)
     return result
 
 
@@ -129,13 +133,13 @@ def _event_order(event: Any) -> tuple[datetime, str]:
 def _set(data: Data, path: Path, value: Any) -> None:
     parent: Any = data
     for depth, part in enumerate(path[:-1]):
-        child = parent.get(part) if isinstance(parent, dict) else None
+        child = parent.get(part)
         if isinstance(child, list):  # a keyed list: the rest of the path is the item id
+            parent[part] = list(child)
             _set_item(parent, part, path[depth + 1], value)
             return
-        if not isinstance(child, dict):
-            child = {}
-            parent[part] = child
+        child = dict(child) if isinstance(child, dict) else {}
+        parent[part] = child  # a copy: the caller's data stays as it was
         parent = child
     last = path[-1]
     if value is DELETED:

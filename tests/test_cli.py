@@ -218,3 +218,11 @@ def test_a_bad_patch_is_refused_with_exit_two_naming_the_problem(capsys, sqlite_
         patch.write_text(content)
         code, _, err = run(capsys, "--db", sqlite_url, "patch", pm_id, "--file", str(patch))
         assert code == 2 and message in err, err
+
+
+def test_gather_accepts_an_unzipped_slack_export_folder(capsys, sqlite_url):
+    run(capsys, "--db", sqlite_url, "new", "--title", "Checkout", "--start", "2026-03-14T14:00:00Z",
+        "--end", "2026-03-14T15:30:00Z", "--severity", "P1", "--service", "checkout")
+    code, out, _ = run(capsys, "--db", sqlite_url, "gather", "PM-2026-03-14", "--file",
+                       str(demo.DEMO_DIR / "telemetry" / "slack-export"))
+    assert code == 0 and "as chat:" in out.splitlines()[0] and "0 timeline events" not in out

@@ -21,7 +21,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("id")
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--file", help="a log, JSON export or Slack export zip")
+    source.add_argument("--file", help="a log, JSON export, or Slack export (zip or unzipped folder)")
     source.add_argument("--prometheus", metavar="URL", help="a Prometheus server to query (with --query)")
     source.add_argument("--alertmanager", metavar="URL", help="an Alertmanager server (current alerts)")
     source.add_argument("--alert-history", metavar="PROMETHEUS_URL", help="alert history from Prometheus ALERTS")
@@ -40,13 +40,19 @@ def run(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
     now = environment.now()
     if args.file:
         path = Path(args.file)
-        try:
-            stream = path.open("rb")
-        except OSError as exc:
-            raise InvalidInputError(f"{args.file}: cannot read the file ({exc.strerror})") from exc
-        zone = arguments.parse_zone(args.timezone)
-        with stream:
-            result = gathering.read_file(stream, name=path.name, pm=pm, now=now, fmt=args.format, assume_tz=zone)
+        if path.is_dir():  # an unzipped Slack export (DESIGN §8: folder or zip)
+            from core.ingest.structured import slack
+
+            result = slack.import_folder(path, window=pm.window, now=now)
+        else:
+            try:
+                stream = path.open("rb")
+            except OSError as exc:
+                raise InvalidInputError(f"{args.file}: cannot read the file ({exc.strerror})") from exc
+            zone = arguments.parse_zone(args.timezone)
+            with stream:
+                result = gathering.read_file(stream, name=path.name, pm=pm, now=now, fmt=args.format,
+                                             assume_tz=zone)
     else:
         if args.prometheus:
             request = sources.SourceRequest(sources.Server.PROMETHEUS, args.prometheus, args.query or "",

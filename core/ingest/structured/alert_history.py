@@ -37,7 +37,8 @@ def import_file(data: bytes, *, origin: str, window: TimeWindow, now: datetime) 
             f"import it as {prometheus.NAME}, or save the result of ALERTS{{alertstate=\"firing\"}}."
         )
     history = history_from_matrices(matrices, tally)
-    return tally.result(SourceKind.ALERTS, now=now, alerts=history.alerts, events=history.events)
+    # an alert history answers for the window it was asked about: silence in it is not missing data
+    return tally.result(SourceKind.ALERTS, now=now, covered=window, alerts=history.alerts, events=history.events)
 
 
 def history_from_matrices(

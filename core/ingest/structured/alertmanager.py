@@ -39,7 +39,8 @@ def import_file(data: bytes, *, origin: str, window: TimeWindow, now: datetime) 
     """Import an alert list; a resolved alert gets an end, an active one stays open."""
     tally = records.Tally(origin, window)
     history = history_from_alerts(_located(data, origin, tally), tally)
-    return tally.result(SourceKind.ALERTS, now=now, alerts=history.alerts, events=history.events)
+    # an alert list answers for the window it was imported for: an alert's silence is not missing data
+    return tally.result(SourceKind.ALERTS, now=now, covered=window, alerts=history.alerts, events=history.events)
 
 
 def history_from_alerts(items: Iterable[tuple[str, object]], tally: records.Tally) -> AlertHistory:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import statistics
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from core.models import ActionItem, Priority
+from core.models import ActionItem, PostMortem, Priority
 from core.steps import Step
 from core.storage import engine
 from testing import factories
@@ -33,27 +35,45 @@ def large_postmortem():  # noqa: ANN201 (bench script)
                                actions=actions, next_action_number=41)
 
 
-def measure() -> list[tuple[str, float]]:
-    """Return (step, median rerun ms) for every step page."""
+@contextlib.contextmanager
+def stored(pm: PostMortem) -> Iterator[str]:
+    """Store ``pm`` in a throw-away SQLite database the app is pointed at; yield its id."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
         os.environ.update(DATABASE_URL=url, SEED_DEMO="0")
         repo = engine.open_repository(url)
-        pm = repo.add(large_postmortem(), actor="bench", now=factories.NOW)
+        pm_id = repo.add(pm, actor="bench", now=factories.NOW).id
         repo.close()
+        yield pm_id
+
+
+def opened(pm_id: str, step: Step) -> AppTest:
+    """Return the app showing ``step`` of ``pm_id``, after its first run."""
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.query_params["pm"] = pm_id
+    app.run()
+    app.switch_page(f"app_pages/{step.value}.py").run()
+    return app
+
+
+def median_ms(app: AppTest, act: Callable[[int], AppTest]) -> float:
+    """Return the median milliseconds of ``act(n)`` over the reruns (it runs the app once)."""
+    timings = []
+    for n in range(RERUNS):
+        started = time.perf_counter()
+        act(n)
+        timings.append((time.perf_counter() - started) * 1000)
+    assert not app.exception, app.exception
+    return statistics.median(timings)
+
+
+def measure() -> list[tuple[str, float]]:
+    """Return (step, median rerun ms) for every step page."""
+    with stored(large_postmortem()) as pm_id:
         results = []
         for step in Step:
-            app = AppTest.from_file(APP, default_timeout=120)
-            app.query_params["pm"] = pm.id
-            app.run()
-            app.switch_page(f"app_pages/{step.value}.py").run()
-            timings = []
-            for _ in range(RERUNS):
-                started = time.perf_counter()
-                app.run()
-                timings.append((time.perf_counter() - started) * 1000)
-            assert not app.exception, app.exception
-            results.append((step.label, statistics.median(timings)))
+            app = opened(pm_id, step)
+            results.append((step.label, median_ms(app, lambda _n, app=app: app.run())))
         return results
 
 
@@ -61,24 +81,14 @@ def edit_then_rerun() -> list[tuple[str, float]]:
     """Return (size, median ms) of typing into "Lessons learned" and the rerun that saves it, demo vs design size."""
     results = []
     for label, make in (("demo size", factories.complete_postmortem), ("design size", large_postmortem)):
-        with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite:///{tmp}/bench.db"
-            os.environ.update(DATABASE_URL=url, SEED_DEMO="0")
-            repo = engine.open_repository(url)
-            pm = repo.add(make(), actor="bench", now=factories.NOW)
-            repo.close()
-            app = AppTest.from_file(APP, default_timeout=120)
-            app.query_params["pm"] = pm.id
-            app.run()
-            app.switch_page(f"app_pages/{Step.REPORT.value}.py").run()
-            timings = []
-            for n in range(RERUNS):
+        with stored(make()) as pm_id:
+            app = opened(pm_id, Step.REPORT)
+
+            def type_lessons(n: int, app: AppTest = app) -> AppTest:
                 box = next(t for t in app.text_area if t.label == "Lessons learned")
-                started = time.perf_counter()
-                box.input(f"Pools need an alert before they run out ({n}).").run()
-                timings.append((time.perf_counter() - started) * 1000)
-            assert not app.exception, app.exception
-            results.append((label, statistics.median(timings)))
+                return box.input(f"Pools need an alert before they run out ({n}).").run()
+
+            results.append((label, median_ms(app, type_lessons)))
     return results
 
 

@@ -20,8 +20,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, select, text, update
 
 from core import cli, time_range
@@ -30,8 +28,9 @@ from core.export import document, ics, spreadsheet
 from core.models import Candidate, MetricPoint, MetricSeries, ShareLink
 from core.steps import Step
 from core.storage import engine as storage_engine
-from core.storage import migrations, tables
+from core.storage import tables
 from core.storage.repository import SqlPostMortemRepository
+from testing.migrations import alembic
 from tests.apptest import by_label, errors, open_app
 from tests.factories import NOW, START, complete_postmortem, make_event, make_postmortem
 from tests.test_security import rendered_markdown, shown
@@ -105,14 +104,6 @@ def test_the_database_never_sees_the_token_only_its_hash(app_db):
     finally:
         event.remove(app_db._engine, "before_cursor_execute", listener)
     assert sent and not [s for s in sent if link.token[:20] in s] and sha256(link.token) in sent[0]
-
-
-def alembic(engine, action: str, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        getattr(command, action)(config, revision)
 
 
 def test_links_handed_out_before_the_upgrade_keep_working_and_are_hashed(database_url):

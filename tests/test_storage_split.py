@@ -8,27 +8,17 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import timedelta
-from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, func, select, text
 
 from core import demo, postmortem_service
 from core.export import document
 from core.models import MetricPoint, MetricSeries
 from core.storage import engine as storage_engine
-from core.storage import migrations, tables
+from core.storage import tables
 from core.storage.repository import SqlPostMortemRepository
+from testing.migrations import alembic
 from tests.factories import NOW, START, complete_postmortem
-
-
-def alembic(engine, action: str, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        getattr(command, action)(config, revision)
 
 
 def with_metrics(series: int = 20, points: int = 5_000):

@@ -13,7 +13,7 @@ pm = widgets.require_postmortem()
 key = state.widget_key
 
 zone = timeline_view.zone_picker(key(STEP, "zone"))
-timeline_view.chart(pm, readonly)
+timeline_view.chart(pm, readonly, zone)
 timeline_view.suggestions(pm, readonly)
 timeline_view.skews(pm, readonly)
 

@@ -441,6 +441,8 @@ class PostMortem:
     weekly_review_issued_at: IncidentTime | None = None
     follow_up: FollowUpReview | None = None
     tracker: TrackerSettings | None = None
+    chart_series: tuple[str, ...] = ()
+    """Keys of the series the chart shows (``core.chart`` names them); empty: the default choice."""
 
     @property
     def window(self) -> TimeWindow:

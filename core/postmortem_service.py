@@ -454,3 +454,10 @@ def _clean(values: Sequence[str]) -> tuple[str, ...]:
         if value.strip():
             seen.setdefault(value.strip(), None)
     return tuple(seen)
+
+
+def set_chart_series(pm: PostMortem, keys: Sequence[str], *, actor: str, now: datetime,
+                     repo: PostMortemRepository) -> PostMortem:
+    """Keep the series the chart shows, by key; no keys brings back the default choice."""
+    return commit(pm, dataclasses.replace(pm, chart_series=_clean(keys)), actor=actor, now=now, repo=repo,
+                  summary="chose the chart's series")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -47,8 +46,13 @@ def big_postmortem(series=20, length=5_000, events=500):
     )
 
 
-def layers(spec):
-    return spec["layer"]
+def views(spec):
+    """Every layer of every view: the strip first, then each panel's layers."""
+    return [layer for view in spec["vconcat"] for layer in view["layer"]]
+
+
+def panels(spec):
+    return spec["vconcat"][1:]
 
 
 def datasets(spec):
@@ -97,35 +101,58 @@ def test_downsample_never_exceeds_the_budget(values, budget):
 # --- timeline_chart -----------------------------------------------------------------------------
 
 
-def test_the_demo_chart_has_every_layer_in_utc(demo):
+def test_the_demo_chart_has_a_strip_and_four_panels_on_one_utc_axis(demo):
     spec = chart.timeline_chart(demo).to_dict()
-    marks = [layer["mark"]["type"] for layer in layers(spec)]
-    assert {"line", "rect", "rule", "text"} <= set(marks)
-    for layer in layers(spec):
+    assert [p["title"]["text"] for p in panels(spec)] == [
+        "5xx share of HTTP requests — checkout, Prometheus", "HTTP requests per second — checkout, Prometheus",
+        "p99 HTTP request duration — checkout, Prometheus", "DB pool connections in use — checkout, Prometheus"]
+    assert [p["layer"][1]["encoding"]["y"]["title"] for p in panels(spec)] == ["%", "requests/s", "s", "connections"]
+    for layer in views(spec):
         x = layer["encoding"]["x"]
         assert x["scale"]["type"] == "utc" and x["type"] == "temporal"
-        assert x["title"] == "Time (UTC)"
-    params = {p["name"]: p for p in spec["params"]}  # Altair lifts them to the top, naming their layer
+    assert spec["resolve"]["scale"]["x"] == "shared"
+    assert [p["layer"][1]["encoding"]["x"]["title"] for p in panels(spec)] == [None, None, None, "Time (UTC)"]
+    assert "% of" not in json.dumps(spec)
+    params = {p["name"]: p for p in spec["params"]}  # Altair lifts them to the top, naming their view
     assert params["window"]["select"]["type"] == "interval" and params["window"]["select"]["encodings"] == ["x"]
     assert params["zoom"]["bind"] == "scales"
-    (line,) = (layer for layer in layers(spec) if layer["mark"]["type"] == "line")
-    assert params["window"]["views"] == [line["name"]]
+    assert params["window"]["views"] == [panels(spec)[0]["layer"][1]["name"]]
 
 
-def test_the_demo_chart_labels_milestones_and_explains_events(demo):
+def test_the_demo_chart_labels_milestones_once_and_rules_them_across_every_panel(demo):
     spec = chart.timeline_chart(demo).to_dict()
     labels = [row["label"] for row in rows_with(spec, "label", "y")]
     assert "Impact start 14:02" in labels and "Resolved 15:04" in labels
-    events = rows_with(spec, "event")
+    texts = [layer for layer in views(spec) if layer["mark"]["type"] == "text" and
+             layer["encoding"].get("text", {}).get("field") == "label"]
+    assert len(texts) == 1  # the labels, once, in the strip
+    for panel in panels(spec):
+        (rule,) = (layer for layer in panel["layer"] if layer["mark"]["type"] == "rule")
+        assert rule["encoding"]["strokeDash"]["field"] == "milestone"
+        assert len(spec["datasets"][rule["data"]["name"]]) == 5
+    events = rows_with(spec, "event", "actor")
     first = next(row for row in events if row["event"].startswith("Rolling update"))
     assert (first["at"], first["source"], first["actor"]) == ("13:56:10 UTC", "kubectl logs", "System")
     alerts = rows_with(spec, "alert")
     assert {(a["alert"], a["severity"], a["from"]) for a in alerts} == {
         ("HighErrorRate", "critical", "14:04:02 UTC"), ("HighLatency", "warning", "14:04:32 UTC")}
-    assert sum(len(rows) for rows in datasets(spec) if rows and "s" in rows[0]) == 4 * 111
 
 
-def test_axis_labels_are_utc_times(demo):
+def test_milestones_differ_by_dash_pattern_for_black_and_white_print(demo):
+    spec = chart.timeline_chart(demo).to_dict()
+    dash = panels(spec)[0]["layer"][-1]["encoding"]["strokeDash"]["scale"]
+    patterns = dict(zip(dash["domain"], map(tuple, dash["range"]), strict=True))
+    assert patterns["Detected"] != patterns["Mitigated"] != patterns["Acknowledged"] != patterns["Detected"]
+
+
+def test_hover_shows_the_value_with_its_unit_and_the_time_in_the_reading_zone(demo):
+    spec = chart.timeline_chart(demo, zone="Europe/Berlin").to_dict()
+    line = panels(spec)[0]["layer"][1]
+    assert [t["title"] for t in line["encoding"]["tooltip"]] == [
+        "5xx share of HTTP requests — checkout, Prometheus", "Time (Europe/Berlin)", "Time (UTC)"]
+    calculate = {c["as"]: c["calculate"] for c in line["transform"] if "calculate" in c}
+    assert calculate["value"].endswith('+ "%"')
+    assert "+ 3600000" in calculate["when"]  # CET on 14 March
     svg = vl_convert.vegalite_to_svg(chart.timeline_chart(demo).to_dict())
     for label in ("14:00", "14:30", "15:00", "Time (UTC)"):
         assert f">{label}<" in svg
@@ -134,23 +161,26 @@ def test_axis_labels_are_utc_times(demo):
 def test_twenty_series_of_5000_points_and_500_events_make_a_small_spec():
     pm = big_postmortem()
     text = chart.timeline_chart(pm).to_json()  # no MaxRowsError
-    assert len(text) <= 1_000_000
-    spec = json.loads(text)
+    assert len(text) <= 1_000_000 and len(json.loads(text)["vconcat"]) <= 1 + chart.MAX_PANELS
+    everything = chart.timeline_chart(pm, series=chart.describe(pm)).to_json()
+    assert len(everything) <= 1_000_000
+    spec = json.loads(everything)
     assert all(len(rows) < 5_000 for rows in datasets(spec))
     series_rows = [row for rows in datasets(spec) if rows and "s" in rows[0] for row in rows]
     assert len({row["s"] for row in series_rows}) == 20
     assert len(series_rows) <= chart.MAX_ROWS
 
 
-def test_an_empty_postmortem_draws_only_the_window():
+def test_an_empty_postmortem_draws_only_the_strip_with_the_window():
     spec = chart.timeline_chart(make_postmortem()).to_dict()
-    assert [layer["mark"]["type"] for layer in layers(spec)] == ["rect"]
+    assert len(spec["vconcat"]) == 1
+    assert [layer["mark"]["type"] for layer in views(spec)] == ["rect"]
     assert {p["name"] for p in spec["params"]} == {"window", "zoom"}
 
 
 def test_hidden_events_stay_out_and_open_alerts_are_still_firing():
     pm = make_postmortem(
-        events=(make_event("E1", at(14, 5), "shown", Milestone.DETECTED, kind=EventKind.ALERT),
+        events=(make_event("E1", at(14, 5), "shown", kind=EventKind.ALERT),
                 make_event("E2", at(14, 6), "not shown", hidden=True)),
         alerts=(AlertInterval("DiskFull", "", at(14, 10)),),
     )
@@ -176,32 +206,21 @@ def test_a_label_with_no_room_on_the_right_ends_at_its_rule():
     end = make_event("E9", at(15, 30), "Incident resolved", Milestone.RESOLVED, kind=EventKind.PAGE)
     spec = chart.timeline_chart(make_postmortem(events=(end,))).to_dict()
     (label,) = rows_with(spec, "label", "y")
-    assert label["label"] == "Resolved 15:30" and label["t"] < rows_with(spec, "event")[0]["t"]
-
-
-def test_series_of_one_query_are_named_by_their_labels():
-    pm = make_postmortem(series=(
-        MetricSeries("up", (("job", "api"), ("pod", "a")), points([1, 1])),
-        MetricSeries("up", (("job", "api"), ("pod", "b")), points([1, 0])),
-        MetricSeries("errors", (("job", "api"),), points([0, 2])),
-        MetricSeries("errors", (("job", "api"),), points([0, 3])),
-    ))
-    spec = chart.timeline_chart(pm).to_dict()
-    line = next(layer for layer in layers(spec) if layer["mark"]["type"] == "line")
-    assert line["encoding"]["color"]["scale"]["domain"] == ["up {pod=a}", "up {pod=b}", "errors #3", "errors #4"]
-
-
-def test_a_series_that_goes_negative_stays_inside_the_plot():
-    pm = make_postmortem(series=(MetricSeries("deriv(queue_depth[5m])", (), points([-5.0, 0.0, 5.0, -2.0])),))
-    svg = vl_convert.vegalite_to_svg(chart.timeline_chart(pm, interactive=False).to_dict())
-    (path,) = re.findall(r'aria-roledescription="line mark" d="([^"]+)"', svg)
-    heights = [float(y) for y in re.findall(r"[ML][\d.]+,([-\d.]+)", path)]
-    # spread over its own range: the lowest value on the axis (320 px), the highest at 100% (55 px from the top)
-    assert heights == [320, 187.5, 55, 240.5]
+    assert label["label"] == "Resolved 15:30" and label["t"] < rows_with(spec, "milestone")[0]["t"]
 
 
 def test_the_static_chart_has_no_selection(demo):
     assert "params" not in chart.timeline_chart(demo, interactive=False).to_dict()
+
+
+def test_a_saved_choice_of_series_is_drawn_in_its_order(demo):
+    keys = [s.key for s in chart.describe(demo)]
+    pm = dataclasses.replace(demo, chart_series=(keys[3], "gone{}", keys[0]))
+    assert [s.key for s in chart.shown(pm)] == [keys[3], keys[0]]
+    spec = chart.timeline_chart(pm).to_dict()
+    assert [p["title"]["text"] for p in panels(spec)] == [chart.shown(pm)[0].title, chart.shown(pm)[1].title]
+    gone = dataclasses.replace(demo, chart_series=("gone{}",))
+    assert chart.shown(gone) == chart.shown(demo)  # nothing saved exists any more: the default view
 
 
 # --- chart_png ----------------------------------------------------------------------------------

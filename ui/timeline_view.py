@@ -26,30 +26,70 @@ def zone_picker(key: str) -> str:
                         "exported in UTC.")
 
 
-def incident_chart(pm: PostMortem) -> alt.LayerChart:
-    """Return the chart of ``pm``, built once per post-mortem version (building takes a noticeable moment)."""
-    return _chart(pm.id, pm.version, pm)
+def incident_chart(pm: PostMortem, zone: str = "UTC") -> alt.VConcatChart:
+    """Return the chart of ``pm``, built once per post-mortem version and zone (building takes a moment)."""
+    return _chart(pm.id, pm.version, zone, pm)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _chart(pm_id: str, version: int, _pm: PostMortem) -> alt.LayerChart:  # noqa: ARG001 (id and version key it)
-    return charts.timeline_chart(_pm)
+def _chart(pm_id: str, version: int, zone: str, _pm: PostMortem) -> alt.VConcatChart:  # noqa: ARG001 (they key it)
+    return charts.timeline_chart(_pm, zone=zone)
 
 
-def chart_height(pm: PostMortem) -> int:
-    """Return the pixel height that leaves the plot its full size above a legend of every series."""
-    legend_rows = max(len(pm.series), len({a.severity for a in pm.alerts}), 1)
-    return 420 + 18 * legend_rows
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _menu(pm_id: str, version: int, _pm: PostMortem  # noqa: ARG001 (they key it)
+          ) -> tuple[tuple[charts.ChartSeries, ...], list[str], tuple[str, ...]]:
+    """Return every series described, the keys shown and the keys of the default view (scoring takes a moment)."""
+    described = charts.describe(_pm)
+    default = charts.default_keys(described, charts.impact_window(_pm))
+    by_key = {s.key for s in described}
+    saved = [k for k in _pm.chart_series if k in by_key]
+    return described, saved or list(default), default
 
 
-def chart(pm: PostMortem, readonly: bool) -> None:
+def series_picker(pm: PostMortem, readonly: bool) -> None:
+    """Offer every series, grouped by source, one click away; the choice is saved with the post-mortem."""
+    described, shown, default = _menu(pm.id, pm.version, pm)
+    if not described:
+        return
+    groups: dict[str, list[charts.ChartSeries]] = {}
+    for s in described:
+        groups.setdefault(s.source, []).append(s)
+    titles = {s.key: s.title for s in described}
+    label = f"Series on the chart: {len(shown)} of {len(described)}" + ("" if pm.chart_series else " (default)")
+    with st.popover(label, icon=":material/stacked_line_chart:", disabled=readonly):
+        st.caption("By default the chart shows the series that changed most around impact: user-facing errors, "
+                   "traffic, then the saturation or latency signal that moved.")
+        picked: list[str] = []
+        for source, members in groups.items():
+            picked += st.multiselect(source, [s.key for s in members], default=[s.key for s in members
+                                                                               if s.key in shown],
+                                     format_func=titles.__getitem__,
+                                     key=state.widget_key(STEP, f"series-{source}-v{pm.version}"))
+        reset = st.button("Back to the default choice", disabled=not pm.chart_series,
+                          key=state.widget_key(STEP, f"series-default-v{pm.version}"))
+    chosen = set(picked)
+    if readonly or (not reset and chosen == set(shown)):
+        return
+    # the panels keep their order; newly picked series go below them
+    keys = [] if reset else [k for k in shown if k in chosen] + [k for k in picked if k not in shown]
+    keys = [] if set(keys) == set(default) else keys
+    if tuple(keys) != pm.chart_series:
+        with widgets.reporting_errors():
+            state.save(postmortem_service.set_chart_series(pm, keys, actor=state.actor(), now=deps.now(),
+                                                           repo=deps.repository()))
+        st.rerun()
+
+
+def chart(pm: PostMortem, readonly: bool, zone: str = "UTC") -> None:
     """Draw the incident chart; a stretch selected with shift-drag can become a timeline event."""
     if not charts.has_data(pm):
         st.info("The chart appears when metrics, alerts or events are gathered.")
         return
+    series_picker(pm, readonly)
     st.caption("Drag to pan, scroll to zoom, shift-drag to select a moment and add an event there. "
-               "The chart's axis is UTC.")
-    picked = st.altair_chart(incident_chart(pm), width="stretch", height=chart_height(pm), on_select="rerun",
+               f"The chart's axis is UTC; hovering shows the time in {zone} too.")
+    picked = st.altair_chart(incident_chart(pm, zone), on_select="rerun",
                              selection_mode=["window"], key=state.widget_key(STEP, f"chart-v{pm.version}"))
     window = picked.selection.get("window", {}) if picked else {}
     bounds = next(iter(window.values()), None) if isinstance(window, dict) else None
@@ -108,4 +148,4 @@ def skews(pm: PostMortem, readonly: bool) -> None:
 def shared_chart(pm: PostMortem) -> None:
     """Draw the incident chart without selection (the read-only view) when there is anything to draw."""
     if charts.has_data(pm):
-        st.altair_chart(incident_chart(pm), width="stretch", height=chart_height(pm))
+        st.altair_chart(incident_chart(pm))

@@ -8,6 +8,7 @@ from types import ModuleType
 
 from core.cli import (
     candidates,
+    chart,
     check,
     export,
     gather,
@@ -24,7 +25,8 @@ from core.cli import (
 from core.cli import list as list_  # the verb module, not the builtin
 
 VERBS: tuple[ModuleType, ...] = (
-    new, list_, check, milestones, track, export, load, patch, gather, candidates, promote, timeline, lint, migrate,
+    new, list_, check, milestones, track, export, chart, load, patch, gather, candidates, promote, timeline, lint,
+    migrate,
 )
 """Every verb module, in the order ``--help`` lists them; the verb is named after its module.
 

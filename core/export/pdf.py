@@ -40,7 +40,7 @@ _LINE = 5.0  # mm per line of 10 pt body text
 _HEADING_FILL = (220, 220, 220)
 _ROW_FILL = (245, 245, 245)
 _LINK_COLOR = (0, 0, 140)  # dark enough to print as black; links are also underlined
-_CHART_MAX_HEIGHT = 120.0  # mm; a taller chart is scaled down so the table still starts on its page
+_CHART_MAX_HEIGHT = 175.0  # mm: four panels at full width; a taller chart is scaled down to fit one page
 _PAGE_TOTAL = "{nb}"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _BULLET = re.compile(r"^\s*[-*•]\s+")
@@ -237,8 +237,11 @@ def _chart_size(pdf: FPDF, png: bytes) -> tuple[float, float]:
 
 def _chart(pdf: FPDF, png: bytes, width: float, height: float) -> None:
     pdf.image(io.BytesIO(png), x=(pdf.w - width) / 2, w=width, h=height,
-              alt_text="Timeline chart: metrics, alerts and key moments over the incident window (UTC)")
-    _note_small(pdf, "Metrics, alerts and key moments over the incident window (UTC).", align=Align.C)
+              alt_text="Timeline chart: the series that changed most around impact, each in its own panel and unit, "
+                       "under the milestones and alerts (UTC)")
+    _note_small(pdf, "The series that changed most around impact, one panel each in its own unit; milestones as "
+                     "rules (solid: impact start and resolved), alerts as bars on top, incident window shaded (UTC).",
+                align=Align.C)
     pdf.ln(2)
 
 

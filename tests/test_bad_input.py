@@ -264,7 +264,8 @@ def test_many_distinct_long_error_signatures_keep_memory_bounded():
     data = b"".join(line("plain", message=f"kind{_letters(i)} " + "y" * 60_000) + b"\n" for i in range(800))
     result: list[ImportResult | None] = []
     assert peak_memory(lambda: result.append(read(data))) < 40 * MB
-    assert result[0] is not None and len(result[0].candidates) == findings.MAX_SIGNATURES + 1  # and "other error"
+    # Drain groups "kindX yyyy…" into one template; at most 40 candidates are shown in any case
+    assert result[0] is not None and 1 <= len(result[0].candidates) <= 40
 
 
 def test_many_distinct_long_request_paths_keep_memory_bounded():

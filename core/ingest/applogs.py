@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import NamedTuple
 
-from core.ingest import templates
+from core.ingest import miner, templates
 from core.ingest.findings import Findings
 from core.ingest.rejects import Rejects
 from core.ingest.streams import MAX_LINE, pieces
@@ -31,15 +31,29 @@ _ALIASES = {
 _NUMERIC = {10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal"}  # pino / bunyan
 _SYSLOG = ("critical", "critical", "critical", "error", "warn", "info", "info", "debug")
 _WORDS = "TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRIT|CRITICAL|FATAL|PANIC|SEVERE"
-_TEXT_LEVEL = re.compile(rf"^(?P<pre>(?:\S+\s+){{0,2}}?)(?:\[?(?P<lvl>{_WORDS})\]?|\[(?P<low>(?i:{_WORDS}))\])"
-                         r"(?:[\s:|,-]+|$)")
+_TITLE_WORDS = "Trace|Debug|Info|Information|Notice|Warn|Warning|Error|Critical|Fatal|Severe"
+# the level sits among the first words: after a pid (HDFS, OpenStack), a node and a facility (BGL), a dash
+_TEXT_LEVEL = re.compile(rf"^(?P<pre>(?:\S+\s+){{0,3}}?)(?:\[?(?P<lvl>{_WORDS})\]?|\[(?P<low>(?i:{_WORDS}))\]"
+                         rf"|<?(?P<title>{_TITLE_WORDS})>?(?=\s))(?:[\s:|,-]+|$)")
+_ONE_LETTER = re.compile(r"^(?P<pre>(?:\d+\s+){1,2})(?P<one>[VDIWEFA])\s+")  # logcat: PID TID LEVEL TAG: message
+_ONE_LETTER_LEVELS = {"V": "debug", "D": "debug", "I": "info", "W": "warn", "E": "error", "F": "fatal", "A": "fatal"}
 _KLOG = re.compile(r"^([IWEF])\d{4} \d\d:\d\d:\d\d\.\d+\s+")
 _LOGFMT = re.compile(r"\b(?:level|lvl|severity)=\"?([A-Za-z]+)")
+_LOGFMT_MESSAGE = re.compile(r"\b(?:msg|message)=(?:\"((?:[^\"\\]|\\.)*)\"|(\S+))")
 _ERROR_WORDS = re.compile(r"\b(?:ERROR|FATAL|CRITICAL|PANIC)\b|\bpanic:|[Ee]xception\b|Traceback \(most recent")
 _DEPLOY = re.compile(r"\b(?:start(?:ing|ed)?(?! (?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b)|deploy(?:ing|ed|ment)?"
                      r"|roll(?:ing|ed)?[ -]?(?:out|back)|rollout|rollback|restart(?:ing|ed)?|version)\b"
                      r"|\bv\d+\.\d+(?:\.\d+)?\b", re.IGNORECASE)
 _TEMPLATE_CACHE = 10_000
+_NOUNS = {"warn": "warning"}
+_EVENT_LENGTH = 200
+_LEADING_NOISE = re.compile(r"^(?:[\s|:,-]+|\[[^\]]{0,40}\]\s*)+")
+
+
+def _event_text(message: str) -> str:
+    """Return a message as an event's text: one line, without leading separators, cut at a readable length."""
+    text = " ".join(templates.without_emitter(_LEADING_NOISE.sub("", message[:_EVENT_LENGTH * 2])).split())
+    return text if len(text) <= _EVENT_LENGTH else text[:_EVENT_LENGTH - 1] + "…"
 _CONTINUATION = re.compile(r"^(?:\s|Traceback \(|Caused by:|During handling|The above exception"
                            r"|[\w.$]+(?:Error|Exception)\b)")
 
@@ -75,16 +89,29 @@ def syslog_level(priority: int) -> str:
 
 
 def split_level(text: str) -> tuple[str | None, str]:
-    """Return the level a text line starts with (``ERROR``, ``[warn]``, klog ``E0314``, logfmt) and the rest."""
+    """Return the level of a text line, wherever its first words put it, and its message.
+
+    Levels: ``ERROR``, ``[warn]``, ``Warning``, logcat's ``E`` after PID and TID, klog ``E0314``,
+    logfmt ``level=``. A logfmt line's message is its ``msg=`` (or ``message=``) value.
+    """
+    match = _LOGFMT.search(text, 0, 200)
+    if match is not None:
+        said = _LOGFMT_MESSAGE.search(text)
+        message = (said[1].replace('\\"', '"') if said[1] is not None else said[2]) if said else text
+        return canonical_level(match[1]), message
     match = _TEXT_LEVEL.match(text)
     if match is not None:
-        return canonical_level(match["lvl"] or match["low"]), match["pre"] + text[match.end():]
+        # before the level: a pid, a pod, a host or a thread say nothing; a component ("checkout:") says who
+        pre = match["pre"]
+        keep = pre if pre.rstrip().endswith(":") else ""
+        message = keep + (text[match.start("title"):] if match["title"] else text[match.end():])  # "Error connecting"
+        return canonical_level(match["lvl"] or match["low"] or match["title"]), message
+    match = _ONE_LETTER.match(text)
+    if match is not None:
+        return _ONE_LETTER_LEVELS[match["one"]], text[match.end():]
     match = _KLOG.match(text)
     if match is not None:
         return {"I": "info", "W": "warn", "E": "error", "F": "fatal"}[match[1]], text[match.end():]
-    match = _LOGFMT.search(text, 0, 200)
-    if match is not None:
-        return canonical_level(match[1]), text
     return None, text
 
 
@@ -109,7 +136,8 @@ class AppLog:
         self.findings = findings
         self.rejects = rejects
         self.levels: set[str] = set()
-        self._templates: dict[str, str] = {}  # error messages often repeat word for word
+        self._templates: dict[str, int] = {}  # error messages often repeat word for word
+        self.miner = miner.Miner()
 
     def read(self, chunks: Iterable[bytes], *, parse: LineParser, continuations: bool) -> None:
         """Read every line of every chunk; with ``continuations``, records may span lines (stack traces)."""
@@ -136,19 +164,25 @@ class AppLog:
         label = level or "unknown"
         self.levels.add(label)
         findings.count(time, label)
-        if level in ERROR_LEVELS or (level is None and _ERROR_WORDS.search(parsed.message)):
+        message = parsed.message
+        error = level in ERROR_LEVELS or (level is None and _ERROR_WORDS.search(message) is not None)
+        if error or level == "warn":
             kind = level or "error"
-            key = parsed.message[:templates.MESSAGE_PREFIX]  # not the whole message: up to 64 KiB each, 10,000 kept
+            key = message[:templates.MESSAGE_PREFIX]  # not the whole message: up to 64 KiB each, 10,000 kept
             template = self._templates.get(key)
             if template is None:
                 if len(self._templates) >= _TEMPLATE_CACHE:
                     self._templates.clear()
-                template = self._templates[key] = templates.message_template(key)
-            findings.error(time, signature=f"{kind} {template}", group=kind, line=line,
-                           event=f"First {kind}: {templates.display(template) or '(no message)'}")
-        elif _DEPLOY.search(parsed.message):
-            template = templates.deploy_template(parsed.message)
-            findings.deploy(time, signature=template, event=templates.display(template), line=line)
+                template = self._templates[key] = self.miner.template_id(key)
+            # the event is what the first line says, never a masked template (a person reads it)
+            event = f"First {_NOUNS.get(kind, kind)}: {_event_text(message) or '(no message)'}"
+            if error:
+                findings.error(time, signature=f"{kind} {template}", group=kind, line=line, event=event)
+            else:
+                findings.signature(time, signature=f"{kind} {template}", group=kind, line=line, event=event)
+        elif _DEPLOY.search(message):
+            template_text = templates.deploy_template(message)
+            findings.deploy(time, signature=template_text, event=templates.display(template_text), line=line)
 
     def series_labels(self) -> list[str]:
         """Return the levels seen in kept lines, most verbose first, unknown ones last."""

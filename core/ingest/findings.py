@@ -8,13 +8,14 @@ lines (at most ``MAX_DEPLOY_TIMES`` per deploy signature).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from core.ingest import bursts
+from core.ingest import bursts, ranking
 from core.models import Candidate, EventKind, MetricPoint, MetricSeries, TimeWindow
 
 MAX_SIGNATURES = 500
@@ -23,6 +24,9 @@ MAX_DEPLOY_TIMES = 1_000
 DEPLOY_GAP = timedelta(minutes=10)  # deploy lines further apart than this are separate deploys
 EXAMPLE_LENGTH = 300
 MINUTE = timedelta(minutes=1)
+_BURST_START = " burst starts:"
+_BREAKDOWN = 5
+
 
 
 def candidate_id(origin: str, signature: str) -> str:
@@ -42,6 +46,7 @@ class _Occurrence:
     last: datetime
     event: str
     example: str
+    group: str
     count: int = 1
 
 
@@ -67,6 +72,7 @@ class Findings:
     def __init__(self, *, origin: str, source: str, window: TimeWindow, margin: timedelta) -> None:
         self.origin = origin
         self.source = source
+        self.window = window
         self.low = window.start - margin
         self.high = window.end + margin
         self.read = 0
@@ -134,7 +140,7 @@ class Findings:
                 event = f"First {group} of other kinds (more than {MAX_SIGNATURES} kinds seen)"
                 seen = self.signatures.get(signature)
             if seen is None:
-                self.signatures[signature] = _Occurrence(time, time, event, line[:EXAMPLE_LENGTH])
+                self.signatures[signature] = _Occurrence(time, time, event, line[:EXAMPLE_LENGTH], group)
                 return
         seen.count += 1
         if time < seen.first:
@@ -172,14 +178,42 @@ class Findings:
         return minutes
 
     def candidates(self, *, burst_noun: str) -> tuple[Candidate, ...]:
-        """Return the first occurrences, bursts and deploys found, ordered by time."""
-        found = [Candidate(id=candidate_id(self.origin, signature), time=seen.first, event=seen.event,
-                           source=self.source, count=seen.count, example=seen.example, kind=EventKind.LOG,
-                           last_time=seen.last)
-                 for signature, seen in self.signatures.items()]
-        found += self._burst_candidates(burst_noun)
-        found += self._deploy_candidates()
-        return tuple(sorted(found, key=lambda c: (c.time, c.event)))
+        """Return the candidates a person should read first, at most ``ranking.MAX_SHOWN``, ordered by time.
+
+        First occurrences of each template, bursts (the requests of one burst folded into it with a
+        breakdown) and deploys; ``ranking`` picks and folds the rest.
+        """
+        bursts_found = self._burst_candidates(burst_noun)
+        signatures = self._signature_candidates(bursts_found)
+        found = [*signatures, *bursts_found, *self._deploy_candidates()]
+        groups = {candidate_id(self.origin, signature): seen.group for signature, seen in self.signatures.items()}
+        return ranking.shown(found, window=self.window, groups=groups,
+                             folded_id=candidate_id(self.origin, "folded"), source=self.source)
+
+    def _signature_candidates(self, burst_found: list[Candidate]) -> list[Candidate]:
+        found = []
+        starts = [c for c in burst_found if c.event.startswith(_BURST_START)]
+        folded: dict[str, list[tuple[str, int]]] = {c.id: [] for c in starts}
+        for signature, seen in sorted(self.signatures.items(), key=lambda item: item[1].first):
+            burst = next((b for b in starts if seen.group.startswith("HTTP ") and b.time <= seen.first
+                          <= (b.last_time or b.time)), None)
+            # an access log's requests in one burst are near-duplicates: the first stays, the rest fold into it
+            if burst is not None and folded[burst.id]:
+                folded[burst.id].append((signature, seen.count))
+                continue
+            if burst is not None:
+                folded[burst.id].append((signature, seen.count))
+            found.append(Candidate(id=candidate_id(self.origin, signature), time=seen.first, event=seen.event,
+                                   source=self.source, count=seen.count, example=seen.example, kind=EventKind.LOG,
+                                   last_time=seen.last))
+        for index, start in enumerate(burst_found):
+            parts = folded.get(start.id)
+            if parts and len(parts) > 1:
+                breakdown = ", ".join(f"{name.removeprefix('HTTP ')} ×{count:,}" for name, count in
+                                      sorted(parts, key=lambda p: -p[1])[:_BREAKDOWN])
+                more = f" and {len(parts) - _BREAKDOWN} more" if len(parts) > _BREAKDOWN else ""
+                burst_found[index] = dataclasses.replace(start, event=f"{start.event} ({breakdown}{more})")
+        return found
 
     def _burst_candidates(self, noun: str) -> list[Candidate]:
         minutes = self._dense_minutes()
@@ -194,7 +228,7 @@ class Findings:
             key = minutes[burst.start].isoformat()
             found.append(Candidate(
                 id=candidate_id(self.origin, f"burst-start {noun} {key}"), time=began.first,
-                event=f"{noun} burst starts: {began.count}/min, up from {burst.baseline:g}/min",
+                event=f"{noun}{_BURST_START} {began.count}/min, up from {burst.baseline:g}/min",
                 source=self.source, count=burst.total, last_time=last,
                 example=began.first_line))
             if ended is not None and burst.end is not None:

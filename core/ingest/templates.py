@@ -34,6 +34,7 @@ _PATH_ID = re.compile(  # one pass over a path: UUIDs, hex ids, long tokens with
 _PATH_NUMBER = re.compile(r"(?<![A-Za-z])\d+(?![A-Za-z])")
 _PATH_MASKS = {"uuid": "<uuid>", "hex": "<hex>", "id": "<id>", "n": "<n>"}
 _LEADING_MASKS = re.compile(r"^(?:<(?:uuid|time|ip|pod|hex|n)>[\s:|-]*)+")
+_LEADING_EMITTER = re.compile(rf"^(?:(?:{_POD.pattern}|{_IP.pattern}|{_UUID.pattern})[\s:|-]+)+")
 _MAX_TEMPLATE = 200
 MESSAGE_PREFIX = 1000
 """How much of a message its template looks at: messages with the same prefix have the same template."""
@@ -67,6 +68,11 @@ def deploy_template(message: str) -> str:
 def display(template: str) -> str:
     """Return a template without the masks it starts with (the emitting pod or host says nothing)."""
     return _LEADING_MASKS.sub("", template) or template
+
+
+def without_emitter(message: str) -> str:
+    """Return a message without the pod names, IPs and UUIDs it starts with (who said it, not what)."""
+    return _LEADING_EMITTER.sub("", message, count=1) or message
 
 
 def path_template(target: str) -> str:

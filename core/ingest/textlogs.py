@@ -5,8 +5,8 @@
 * syslog: ``<34>1 2026-03-14T14:02:12.171+01:00 host app 123 ID - message`` (RFC 5424),
   ``<34>Mar 14 14:02:12 host tag[123]: message`` (RFC 3164, PRI optional: no year, no zone), or a
   PRI followed by an ISO-8601 time (rsyslog's high-precision variant).
-* plain: ``2026-03-14 14:02:12,171 ERROR message``: an ISO-8601 or ``YYYY-MM-DD HH:MM:SS[,mmm]``
-  time, optionally in brackets and followed by a zone, then the message.
+* plain: a time in any layout ``timefinder`` knows (ISO, log4j, compact, Apache error log, logcat,
+  epoch…), possibly after a file name or host, then the level and the message wherever they are.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from core.ingest import jsonlines
+from core.ingest import jsonlines, timefinder
 from core.ingest.applogs import LineParser, LineRejected, Parsed, split_level, syslog_level
 from core.ingest.rejects import excerpt
 from core.ingest.timestamps import ISO_PATTERN, Clock
@@ -26,10 +26,11 @@ _KUBECTL_STRICT = re.compile(r"(?:\[[^\]]*\] \d{4}-\d{2}-\d{2}T\S+|\d{4}-\d{2}-\
 _RFC5424 = re.compile(r"<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (.*))?")
 _RFC3164 = re.compile(r"(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]?\d) (\d{2}:\d{2}:\d{2}) (\S+) ?(.*)")
 _PRI_ISO = re.compile(rf"<(\d{{1,3}})>({ISO_PATTERN}) (\S+) ?(.*)")
-_PLAIN = re.compile(rf"\[?({ISO_PATTERN})\]?(?:\s+(.*))?")
 KUBECTL_EXPECTED = "(expected RFC 3339 TIME, a space, then the line, as kubectl logs --timestamps writes)"
 SYSLOG_EXPECTED = "(expected <PRI>1 TIME HOST APP PROCID MSGID SD MESSAGE, or [<PRI>]Mon DD HH:MM:SS HOST MESSAGE)"
-PLAIN_EXPECTED = "(expected YYYY-MM-DD HH:MM:SS[,mmm] or ISO-8601 time, then the message)"
+PLAIN_EXPECTED = ("(expected a time such as 2026-03-14 14:02:17,978, 26/03/14 14:02:17, 260314 140217, "
+                  "[Sat Mar 14 14:02:17 2026], 03-14 14:02:17.811 or a Unix time near the start, then the message)")
+_DETECTOR = timefinder.TimeFinder()
 
 
 def kubectl_looks_like(line: str) -> bool:
@@ -43,8 +44,8 @@ def syslog_looks_like(line: str) -> bool:
 
 
 def plain_looks_like(line: str) -> bool:
-    """Return True for a line that starts with a date and time."""
-    return _PLAIN.fullmatch(line) is not None
+    """Return True for a line with a time in a known layout among its first words."""
+    return _DETECTOR.find(line) is not None
 
 
 def kubectl_parser(clock: Clock, keys: jsonlines.JsonKeys) -> LineParser:
@@ -102,14 +103,15 @@ def syslog_parser(clock: Clock) -> LineParser:
 
 
 def plain_parser(clock: Clock) -> LineParser:
-    """Return a parser of plain ``TIME message`` lines."""
+    """Return a parser of timestamped text lines in any layout ``timefinder`` knows."""
+    finder = timefinder.TimeFinder(clock)
 
     def parse(line: str, number: int) -> Parsed:
-        match = _PLAIN.fullmatch(line)
-        time = clock.iso(match[1], number) if match else None
-        if match is None or time is None:
+        found = finder.find(line)
+        time = finder.convert(found, number) if found else None
+        if found is None or time is None:
             raise LineRejected(f"no time at the start of {excerpt(line)} {PLAIN_EXPECTED}")
-        level, message = split_level(match[2] or "")
+        level, message = split_level(found.rest)
         return Parsed(time, level, message)
 
     return parse

@@ -58,10 +58,16 @@ class Clock:
         self.around = around  # the incident window's start: picks the year of RFC 3164 times
         self._seconds: dict[str, datetime] = {}
 
-    def _localise(self, naive: datetime, line_number: int, sample: str) -> datetime:
+    def localise(self, naive: datetime, line_number: int, sample: str) -> datetime:
+        """Return a time written without a zone as UTC, read in the zone assumed; raise when none is."""
         if self.assume_tz is None:
             raise TimezoneRequiredError(self.origin, line_number, sample)
         return naive.replace(tzinfo=self.assume_tz).astimezone(UTC)
+
+    @staticmethod
+    def zoned(naive: datetime, zone: str) -> datetime:
+        """Return a time written with a zone (``Z``, ``UTC``, ``+01:00``, ``-0500``) as UTC."""
+        return naive.replace(tzinfo=_zone(zone)).astimezone(UTC)
 
     def _remember(self, key: str, value: datetime) -> None:
         if len(self._seconds) >= _CACHE_LIMIT:
@@ -81,7 +87,7 @@ class Clock:
                 naive = datetime(int(match[1]), int(match[2]), int(match[3]),
                                  int(match[4]), int(match[5]), int(match[6]))
                 base = naive.replace(tzinfo=_zone(zone)).astimezone(UTC) if zone else \
-                    self._localise(naive, line_number, text)
+                    self.localise(naive, line_number, text)
             except (ValueError, OverflowError):  # no such date, or beyond year 1..9999 once in UTC
                 return None
             self._remember(key, base)
@@ -131,7 +137,7 @@ class Clock:
         around = self.around.replace(tzinfo=None)
         naive = min(candidates, key=lambda c: abs(c - around))
         try:
-            value = self._localise(naive, line_number, sample)
+            value = self.localise(naive, line_number, sample)
         except OverflowError:
             return None
         self._remember(key, value)

@@ -245,8 +245,10 @@ def test_a_slack_export_stops_being_read_past_the_cap(small_caps: limits.Caps):
 def test_a_log_proposing_too_many_candidates_is_refused_and_nothing_stored(small_caps: limits.Caps,
                                                                            repo: SqlPostMortemRepository):
     pm = repo.add(PM, actor="t", now=NOW)
-    lines = b"".join(f"{T0 + timedelta(seconds=n):%Y-%m-%dT%H:%M:%SZ} ERROR failure kind {kind}\n".encode()
-                     for n, kind in enumerate(("alpha", "beta", "gamma", "delta", "epsilon")))
+    kinds = ("disk full", "cannot open socket", "token expired for this session", "out of memory in worker pool now",
+             "upstream closed the connection before sending headers")  # five templates, not one
+    lines = b"".join(f"{T0 + timedelta(seconds=n):%Y-%m-%dT%H:%M:%SZ} ERROR {kind}\n".encode()
+                     for n, kind in enumerate(kinds))
     result = gathering.read_file(io.BytesIO(lines), name="app.log", pm=pm, now=NOW)
     with pytest.raises(LimitExceededError, match=r"^app\.log proposes 5 candidate events, more than the 3 one import "
                                                  r"may add \(cap: candidates per import\)"):

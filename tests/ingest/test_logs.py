@@ -194,8 +194,8 @@ def test_extract_candidates_reads_lines_already_timed():
     found = logs.extract_candidates(lines, origin="http://loki:3100", source="loki", window=WINDOW)
     assert [(c.event, c.kind, c.count, c.source) for c in found] == [
         ("main: Starting checkout-api v2.3.0", EventKind.DEPLOY, 1, "loki"),
-        ("First error: db.pool: connection pool exhausted (max <n>), <n> waiting", EventKind.LOG, 1, "loki"),
-        ("First error: connection pool exhausted (max <n>), <n> waiting", EventKind.LOG, 1, "loki"),
+        ("First error: db.pool: connection pool exhausted (max 20), 34 waiting", EventKind.LOG, 1, "loki"),
+        ("First error: connection pool exhausted (max 9), 9 waiting", EventKind.LOG, 1, "loki"),
     ]
 
 

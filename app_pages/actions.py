@@ -60,7 +60,7 @@ for factor in draftable:
                  key=state.widget_key(STEP, f"draft-{factor.id}")):
         with widgets.reporting_errors():
             state.save(postmortem_service.attach_draft(pm, factor.id, kind=kind,
-                                                       public_url=deps.settings().public_url, **edit))
+                                                       public_url=deps.public_url(), **edit))
         st.rerun()
 for item in pm.actions:
     if item.attachment:

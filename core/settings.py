@@ -85,6 +85,7 @@ class Settings:
 
     database_url: str = DEFAULT_DATABASE_URL
     public_url: str = "http://127.0.0.1:8501"
+    public_url_configured: bool = False
     seed_demo: bool = True
     import_dir: str = "data/imports"
     connections: tuple[Connection, ...] = ()
@@ -126,6 +127,7 @@ class Settings:
         return cls(
             database_url=url,
             public_url=_text(mapping, "PUBLIC_URL", "http://127.0.0.1:8501").rstrip("/"),
+            public_url_configured=bool(str(mapping.get("PUBLIC_URL", "")).strip()),
             seed_demo=_flag(mapping, "SEED_DEMO", default=True),
             import_dir=_text(mapping, "IMPORT_DIR", "data/imports"),
             connections=_connections(mapping),

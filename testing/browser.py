@@ -28,7 +28,8 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(database_url: str, *, seed_demo: bool = True, port: int | None = None,
-                     args: Sequence[str] = (), address: str | None = "127.0.0.1") -> Iterator[str]:
+                     args: Sequence[str] = (), address: str | None = "127.0.0.1",
+                     public_url: bool = True) -> Iterator[str]:
     """Run ``streamlit run serve.py`` (the app and its security headers) on a free loopback port; yield its URL.
 
     ``address=None`` leaves the listening address to the project's ``.streamlit/config.toml``.
@@ -36,6 +37,8 @@ def streamlit_server(database_url: str, *, seed_demo: bool = True, port: int | N
     port = port or free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SEED_DEMO": "1" if seed_demo else "0",
            "PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    if not public_url:  # links then carry the address the person is using
+        env.pop("PUBLIC_URL")
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in finally) — not a pipe: an unread pipe would fill up and stall the server
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless=true",

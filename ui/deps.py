@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import os
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import streamlit as st
 
-from core import demo
+from core import demo, language
 from core.connectors import egress
 from core.models import TrackerSettings
 from core.settings import Connection, ConnectionKind, Settings
@@ -42,6 +43,29 @@ def repository() -> SqlPostMortemRepository:
     """Return the repository of the configured database (migrated, demo seeded when empty)."""
     s = settings()
     return _repository(s.database_url, s.seed_demo)
+
+
+def public_url() -> str:
+    """Return the address for links people open: PUBLIC_URL, else the address this person is using."""
+    s = settings()
+    if s.public_url_configured:
+        return s.public_url
+    return views_address(st.context.url) or s.public_url
+
+
+def views_address(url: str | None) -> str:
+    """Return ``scheme://host:port`` (plus Streamlit's base path) of the page address ``url``, or ""."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{parts.scheme}://{parts.netloc}" + (f"/{base}" if base else "")
+
+
+@st.cache_resource(show_spinner="Loading the English language model…")
+def language_model() -> object:
+    """Load the language checks' English pipeline once per server process (the checks then reuse it)."""
+    return language.load_model()
 
 
 def now() -> datetime:

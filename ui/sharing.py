@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import postmortem_service
+from core.export import qr
 from core.models import PostMortem, ShareLink
 from core.steps import Step
 from ui import auth, deps, state, views, widgets
@@ -53,7 +54,15 @@ def _new_link(link: ShareLink) -> None:
         st.warning(
             "**Copy this link now: it is shown only once.** The wizard keeps only a fingerprint of it, so it "
             "cannot show it again. If it is lost, create a new one and revoke this one.", icon=":material/key:")
-        st.code(views.share_url(deps.settings().public_url, link), language=None)
+        url = views.share_url(deps.public_url(), link)
+        text, code = st.columns([3, 1], vertical_alignment="center")
+        with text:
+            st.markdown("**The read-only page** (the copy button is at its right):")
+            st.code(url, language=None)
+            st.markdown("**Presentation mode** for the meeting-room screen, one section per screen, ← → keys:")
+            st.code(url + "&present=1", language=None)
+            st.link_button("Open presentation mode", url + "&present=1", icon=":material/slideshow:")
+        code.image(qr.png(url), caption="Scan to follow on a phone", width=180)
         if st.button("I have copied it: hide the link", key=state.widget_key(STEP, f"hide-{link.id}")):
             state.set_new_share_link(None)
             st.rerun()

@@ -72,7 +72,7 @@ def _run(pm: PostMortem, chosen: TrackerSettings, *, create: bool) -> None:
     with widgets.reporting_errors(), st.spinner("Talking to the tracker…"):
         client = deps.tracker(chosen)
         if create:
-            pm_url = f"{deps.settings().public_url}/track?pm={ids.url_value(pm.id)}"
+            pm_url = f"{deps.public_url()}/track?pm={ids.url_value(pm.id)}"
             changed, results = sync.create_tickets(pm, client, pm_url=pm_url, logins=dict(chosen.logins),
                                                    now=deps.now())
         else:
@@ -97,7 +97,7 @@ def weekly_review(pm: PostMortem, readonly: bool) -> None:
     """Offer the calendar file with the weekly review and the follow-up; downloading it counts as issued."""
     now = deps.now()
     first_review = (now + timedelta(days=7 - now.weekday())).date()
-    calendar = ics.render(pm, first_review=first_review, created_at=now, public_url=deps.settings().public_url)
+    calendar = ics.render(pm, first_review=first_review, created_at=now, public_url=deps.public_url())
     if st.download_button("Download the review calendar (.ics)", calendar, file_name=f"{pm.id}-reviews.ics",
                           mime="text/calendar", key=state.widget_key(STEP, "ics"), icon=":material/event:",
                           disabled=readonly) and pm.weekly_review_issued_at is None:

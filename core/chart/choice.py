@@ -21,7 +21,7 @@ from core.models import Milestone, PostMortem
 MAX_PANELS = 4
 """The most series the default chart shows."""
 
-MOVED = 3.0
+MOVED = 4.0
 """The score from which a series counts as having moved (tuned on the development incidents)."""
 
 _FLOOR = 0.1  # share of the series' level that counts as its least spread, and

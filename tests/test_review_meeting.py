@@ -53,7 +53,7 @@ def test_presentation_mode_pages_through_every_section_with_the_keyboard(tmp_pat
         meeting.goto(url + "&present=1")
         wait_for_app(meeting)
         for n, title in enumerate(SLIDES, start=1):
-            expect(meeting.get_by_role("heading", name=title)).to_be_visible()
+            expect(meeting.get_by_role("heading", name=title, exact=True)).to_be_visible()
             expect(meeting.get_by_text(f"{n} / {len(SLIDES)}")).to_be_visible()
             assert meeting.get_by_role("textbox").count() == 0  # nothing to edit
             if n < len(SLIDES):
@@ -62,14 +62,14 @@ def test_presentation_mode_pages_through_every_section_with_the_keyboard(tmp_pat
         assert "slide=6" in meeting.url  # the place in the presentation is kept in the address
         meeting.keyboard.press("ArrowLeft")
         wait_for_app(meeting)
-        expect(meeting.get_by_role("heading", name=SLIDES[4])).to_be_visible()
+        expect(meeting.get_by_role("heading", name=SLIDES[4], exact=True)).to_be_visible()
         meeting.reload()
         wait_for_app(meeting)
-        expect(meeting.get_by_role("heading", name=SLIDES[4])).to_be_visible()
+        expect(meeting.get_by_role("heading", name=SLIDES[4], exact=True)).to_be_visible()
         phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()  # and on a phone
         phone.goto(url + "&present=1&slide=2")
         wait_for_app(phone)
-        expect(phone.get_by_role("heading", name=SLIDES[1])).to_be_visible()
+        expect(phone.get_by_role("heading", name=SLIDES[1], exact=True)).to_be_visible()
 
 
 def test_an_open_view_shows_a_saved_edit_within_seconds_without_reload(tmp_path):

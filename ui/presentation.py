@@ -47,7 +47,7 @@ def _sections(pm: PostMortem, now: datetime) -> dict[str, str]:
 def _show(*names: str) -> Callable[[PostMortem, dict[str, str]], None]:
     def draw(_pm: PostMortem, sections: dict[str, str]) -> None:
         for name in names:
-            if name != "Title":
+            if name != "Title" and len(names) > 1:  # one section: the slide's own title says it
                 st.subheader(name)
             st.markdown(views.on_screen(sections.get(name, "")))
     return draw

@@ -256,6 +256,8 @@ class TimelineEvent:
     starred: bool = False
     hidden: bool = False
     evidence: str = ""
+    internal: bool = False
+    """Left out of the public version of the report."""
 
 
 @dataclass(frozen=True)
@@ -315,6 +317,8 @@ class ContributingFactor:
     evidence_event_ids: tuple[str, ...] = ()
     accepted_risk: bool = False
     accepted_reason: str = ""
+    internal: bool = False
+    """Left out of the public version of the report."""
 
 
 @dataclass(frozen=True)
@@ -441,6 +445,8 @@ class PostMortem:
     weekly_review_issued_at: IncidentTime | None = None
     follow_up: FollowUpReview | None = None
     tracker: TrackerSettings | None = None
+    internal_fields: tuple[str, ...] = ()
+    """Names of the report parts left out of the public version (``core.public.INTERNAL_FIELDS``)."""
     chart_series: tuple[str, ...] = ()
     """Keys of the series the chart shows (``core.chart`` names them); empty: the default choice."""
 

@@ -12,6 +12,7 @@ from core.cli import environment, output
 from core.errors import InvalidInputError
 
 if TYPE_CHECKING:
+    from core.models import PostMortem
     from core.storage.repository import SqlPostMortemRepository
 
 HELP = "export the report (md, pdf), the document (json) or reviews (ics)"
@@ -22,6 +23,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("id")
     parser.add_argument("--format", choices=["md", "pdf", "json", "ics"], required=True)
     parser.add_argument("--output", required=True, help="file to write, or - for standard output")
+    parser.add_argument("--public", action="store_true",
+                        help="the public version (md, pdf): internal parts out, people as roles, details masked")
 
 
 def run(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
@@ -29,20 +32,26 @@ def run(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
     pm = repo.get(args.id)
     now = environment.now()
     data: bytes
+    if args.public and args.format not in ("md", "pdf"):
+        raise InvalidInputError(f"--public applies to the report (md or pdf), not to {args.format}")
+    if args.public:
+        _warn_findings(pm)
     # each format imports only its renderer: the PDF brings fpdf, its chart Altair and pandas
     if args.format == "md":
         from core.export import markdown
 
-        data = markdown.render(pm, now=now).encode()
+        data = markdown.render(pm, now=now, public=args.public).encode()
     elif args.format == "json":
         from core.export import document
 
         data = document.dumps(pm).encode()
     elif args.format == "pdf":
-        from core import chart
+        from core import chart, public
         from core.export import pdf
 
-        data = pdf.render(pm, now=now, chart_png=chart.chart_png(pm) if chart.has_data(pm) else None)
+        shown = public.public_version(pm) if args.public else pm
+        data = pdf.render(pm, now=now, chart_png=chart.chart_png(shown) if chart.has_data(shown) else None,
+                          public=args.public)
     else:
         from core.export import ics
 
@@ -58,3 +67,15 @@ def run(args: argparse.Namespace, repo: SqlPostMortemRepository) -> int:
             raise InvalidInputError(f"{args.output}: cannot write the file ({exc.strerror})") from exc
         output.say(f"wrote {args.output} ({len(data):,} bytes)", err=True)
     return 0
+
+
+def _warn_findings(pm: PostMortem) -> None:
+    """Name on standard error each mask and blameless finding of the public version, for review."""
+    from core import public
+
+    checked = public.review(pm)
+    for mask in checked.masks:
+        shown = "a token" if mask.kind == "token" else repr(mask.original)  # no secret in a terminal's scrollback
+        output.say(f"masked {shown} as {mask.replacement!r} ({', '.join(mask.where)})", err=True)
+    for field, finding in checked.findings:
+        output.say(f"language: {field}: “{finding.text}” — {finding.why}", err=True)

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from core.export import report_model
 from core.export.report_model import ReportModel, TimelineRow, report_events
 from core.models import PostMortem, TimelineEvent
+from core.public import public_version
 
 __all__ = ["escape", "escape_lines", "render", "render_model", "report_events", "timeline_table"]
 
@@ -24,8 +25,13 @@ _LIST_ITEM = re.compile(r"^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)")
 _URL_UNSAFE = re.compile(r"[\s()<>|\\]")
 
 
-def render(pm: PostMortem, *, now: datetime) -> str:
-    """Return the whole report as Markdown; ``now`` dates the checklist so output is reproducible."""
+def render(pm: PostMortem, *, now: datetime, public: bool = False) -> str:
+    """Return the whole report as Markdown; ``now`` dates the checklist so output is reproducible.
+
+    ``public`` renders ``core.public.public_version(pm)``: internal parts out, people as roles, details masked.
+    """
+    if public:
+        return render_model(report_model.build(public_version(pm), now=now, public=True))
     return render_model(report_model.build(pm, now=now))
 
 

@@ -24,6 +24,7 @@ from fpdf.table import Table
 from core.export import report_model
 from core.export.report_model import ReportModel
 from core.models import PostMortem
+from core.public import public_version
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 """The vendored DejaVu Sans TTFs and their licence."""
@@ -91,16 +92,21 @@ class _ReportPDF(FPDF):
                 font.ttfont.close()
 
 
-def render(pm: PostMortem, *, now: datetime, chart_png: bytes | None = None, author: str = "") -> bytes:
+def render(pm: PostMortem, *, now: datetime, chart_png: bytes | None = None, author: str = "",
+           public: bool = False) -> bytes:
     """Return the report as PDF bytes; ``now`` dates the checklist and the document, so output is reproducible.
 
     Args:
         pm: the post-mortem.
         now: the generation time (UTC); also the PDF's creation date.
-        chart_png: the timeline chart as PNG, shown full width at the top of the timeline section.
-        author: the document's author metadata; the post-mortem's authors when empty.
+        chart_png: the timeline chart as PNG, shown full width at the top of the timeline section (for a public
+            report, the chart of ``core.public.public_version(pm)``).
+        author: the document's author metadata; the post-mortem's authors when empty (ignored when public).
+        public: render the public version: internal parts out, people as roles, internal details masked.
     """
-    model = report_model.build(pm, now=now)
+    if public:
+        pm, author = public_version(pm), ""
+    model = report_model.build(pm, now=now, public=public)
     stamp = now.astimezone(UTC)
     pdf = _ReportPDF(f"{model.pm_id} · {report_model.inline(pm.title)}", f"Generated {stamp:%Y-%m-%d %H:%M} UTC")
     try:

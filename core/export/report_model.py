@@ -134,13 +134,23 @@ class ReportModel:
     checklist: tuple[CheckRow, ...]
 
 
-def build(pm: PostMortem, *, now: datetime) -> ReportModel:
-    """Return the report of ``pm``; ``now`` dates the checklist so the output is reproducible."""
+PUBLIC_NOTE = "Public version: people are named by their role; internal details are masked or left out."
+"""The header line that marks a public report."""
+
+
+def build(pm: PostMortem, *, now: datetime, public: bool = False) -> ReportModel:
+    """Return the report of ``pm``; ``now`` dates the checklist so the output is reproducible.
+
+    ``public`` marks the header as the public version; ``pm`` is then already ``core.public.public_version``'s.
+    """
     r = pm.report
+    header = _header(pm)
+    if public:
+        header = (*header[:-2], HeaderField("Version", PUBLIC_NOTE), *header[-2:])
     return ReportModel(
         pm_id=pm.id,
         heading=f"Post-Mortem: {inline(pm.title) or 'Untitled incident'} ({pm.start:%Y-%m-%d})",
-        header=_header(pm),
+        header=header,
         summary=block(r.summary),
         impact=block(r.impact),
         root_cause=block(r.root_cause),

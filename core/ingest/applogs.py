@@ -32,9 +32,13 @@ _NUMERIC = {10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "
 _SYSLOG = ("critical", "critical", "critical", "error", "warn", "info", "info", "debug")
 _WORDS = "TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRIT|CRITICAL|FATAL|PANIC|SEVERE"
 _TITLE_WORDS = "Trace|Debug|Info|Information|Notice|Warn|Warning|Error|Critical|Fatal|Severe"
-# the level sits among the first words: after a pid (HDFS, OpenStack), a node and a facility (BGL), a dash
-_TEXT_LEVEL = re.compile(rf"^(?P<pre>(?:\S+\s+){{0,3}}?)(?:\[?(?P<lvl>{_WORDS})\]?|\[(?P<low>(?i:{_WORDS}))\]"
-                         rf"|<?(?P<title>{_TITLE_WORDS})>?(?=\s))(?:[\s:|,-]+|$)")
+# the level sits among the first words: after a pid (HDFS, OpenStack), a node and a facility (BGL), a dash,
+# between pipes; a capitalised "Warning" only first or second (later it is likely part of the sentence)
+_TEXT_LEVEL = re.compile(rf"^(?P<pre>(?:[^\s|]+[\s|]+){{0,6}}?)(?:\[?(?P<lvl>{_WORDS})\]?"
+                         rf"|\[(?:[\w-]+:)?(?P<low>(?i:{_WORDS}))\]"
+                         rf"|(?<![^\s|]\s)(?<![^\s|]\s\s)(?P<colon>(?i:error|warning|warn|fatal|critical|crit)):)"
+                         r"(?:[\s:|,-]+|$)")
+_TITLE_LEVEL = re.compile(rf"^(?P<pre>(?:\S+\s+)?)<?(?P<title>{_TITLE_WORDS})>?(?=\s)(?P<column>\s{{2,}})?")
 _ONE_LETTER = re.compile(r"^(?P<pre>(?:\d+\s+){1,2})(?P<one>[VDIWEFA])\s+")  # logcat: PID TID LEVEL TAG: message
 _ONE_LETTER_LEVELS = {"V": "debug", "D": "debug", "I": "info", "W": "warn", "E": "error", "F": "fatal", "A": "fatal"}
 _KLOG = re.compile(r"^([IWEF])\d{4} \d\d:\d\d:\d\d\.\d+\s+")
@@ -47,7 +51,7 @@ _DEPLOY = re.compile(r"\b(?:start(?:ing|ed)?(?! (?:GET|POST|PUT|PATCH|DELETE|HEA
 _TEMPLATE_CACHE = 10_000
 _NOUNS = {"warn": "warning"}
 _EVENT_LENGTH = 200
-_LEADING_NOISE = re.compile(r"^(?:[\s|:,-]+|\[[^\]]{0,40}\]\s*)+")
+_LEADING_NOISE = re.compile(r"^(?:[\s|:,-]+|\[(?:[^\[\]]|\[[^\[\]]*\]){0,120}\]\s*)+")  # "[thread[1]:x@2] - "
 
 
 def _event_text(message: str) -> str:
@@ -104,8 +108,10 @@ def split_level(text: str) -> tuple[str | None, str]:
         # before the level: a pid, a pod, a host or a thread say nothing; a component ("checkout:") says who
         pre = match["pre"]
         keep = pre if pre.rstrip().endswith(":") else ""
-        message = keep + (text[match.start("title"):] if match["title"] else text[match.end():])  # "Error connecting"
-        return canonical_level(match["lvl"] or match["low"] or match["title"]), message
+        return canonical_level(match["lvl"] or match["low"] or match["colon"]), keep + text[match.end():]
+    match = _TITLE_LEVEL.match(text)
+    if match is not None:  # "Warning   CBS  message" is a column; "Error connecting to db" keeps its first word
+        return canonical_level(match["title"]), text[match.end() if match["column"] else match.start("title"):]
     match = _ONE_LETTER.match(text)
     if match is not None:
         return _ONE_LETTER_LEVELS[match["one"]], text[match.end():]

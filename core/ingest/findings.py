@@ -192,7 +192,7 @@ class Findings:
 
     def _signature_candidates(self, burst_found: list[Candidate]) -> list[Candidate]:
         found = []
-        starts = [c for c in burst_found if c.event.startswith(_BURST_START)]
+        starts = [c for c in burst_found if _BURST_START in c.event]
         folded: dict[str, list[tuple[str, int]]] = {c.id: [] for c in starts}
         for signature, seen in sorted(self.signatures.items(), key=lambda item: item[1].first):
             burst = next((b for b in starts if seen.group.startswith("HTTP ") and b.time <= seen.first

@@ -26,6 +26,7 @@ _FRACTION = r"(?:[.,:](?P<f>\d{1,9}))?"
 _ZONE = r"(?: ?(?P<z>Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)(?![\w:]))?"
 _HMS = r"(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})"
 _MON = r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_OPEN = r'(?:[A-Za-z_@]+=)?[\["]?'  # "[time]", or logfmt's ts=, time="…"
 _END = r"\]?(?![\d:])"
 _PATTERNS = (
     ("iso", r"(?P<Y>\d{4})[-/.](?P<M>\d{2})[-/.](?P<D>\d{2})(?:[T _]|-(?=\d\d\.))"
@@ -41,7 +42,7 @@ _PATTERNS = (
     ("epoch", r"(?P<e>1\d{9}(?:\d{3})?)(?:\.(?P<f>\d{1,9}))?"),
 )
 LAYOUTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(r"\[?" + pattern + _END)) for name, pattern in _PATTERNS)
+    (name, re.compile(_OPEN + pattern + '"?' + _END)) for name, pattern in _PATTERNS)
 """The layouts tried, in order, at each of the first words of a line."""
 _WORD_ENDS = re.compile(r"\S+\s+")
 _TRAILING = re.compile(r"[\s,|:\]-]*")

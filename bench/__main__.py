@@ -13,10 +13,9 @@ from pathlib import Path
 
 import requests
 
-from bench import chart_spec, cli_start, ingest_limits, ingest_nginx, page_rerun, storage
+from bench import chart_spec, cli_start, ingest_limits, ingest_nginx, language_eval, page_rerun, storage
 from core import chart
 from core.export import markdown, pdf
-from testing import scoring
 from testing.browser import chromium, free_port
 from testing.factories import NOW, complete_postmortem
 
@@ -100,11 +99,7 @@ def main() -> None:
     rows += cli_start.measure()
     with tempfile.TemporaryDirectory() as tmp:
         rows.append(("Cold start to first page drawn", f"{cold_start(f'sqlite:///{tmp}/cold.db'):.2f} s", "≤ 5 s"))
-    language = scoring.evaluate()
-    rows += [
-        (f"Blameless check precision ({language.sentences} sentences)", f"{language.precision:.3f}", "≥ 0.9"),
-        (f"Blameless check recall ({language.sentences} sentences)", f"{language.recall:.3f}", "≥ 0.9"),
-    ]
+    rows += language_eval.score_rows() + language_eval.speed_rows()
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'figure':>12}  goal")
     for name, figure, goal in rows:

@@ -200,7 +200,8 @@ def _factors_not_human_error(pm: PostMortem, _now: datetime) -> str | None:
     texts = [f.text for f in pm.factors]
     texts += [next((a for a in reversed(c.answers) if a.strip()), "") for c in pm.why_chains]
     texts.append(pm.immediate_cause)
-    blamed = [t for t in texts if t.strip() and language.is_blame_ending(t)]
+    context = report_text.language_context(pm)
+    blamed = [t for t in texts if t.strip() and language.is_blame_ending(t, context=context)]
     if not blamed:
         return None
     return (
@@ -243,7 +244,8 @@ def _actions_complete(pm: PostMortem, _now: datetime) -> str | None:
 
 
 def _actions_specific(pm: PostMortem, _now: datetime) -> str | None:
-    vague = [a.id for a in pm.actions if language.check_action(a.action)]
+    vague = [a.id for a in pm.actions
+             if any(f.rule in language.ACTION_RULES and f.confident for f in language.check_action(a.action))]
     if not vague:
         return None
     return (
@@ -302,7 +304,8 @@ def _report_sections(pm: PostMortem, _now: datetime) -> str | None:
 
 
 def _report_blameless(pm: PostMortem, _now: datetime) -> str | None:
-    open_findings = report_text.open_findings(pm)
+    # Only confident findings block publishing; the others are shown on the report step as advice.
+    open_findings = [(field, f) for field, f in report_text.open_findings(pm) if f.confident]
     if not open_findings:
         return None
     field, finding = open_findings[0]

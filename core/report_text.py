@@ -49,15 +49,32 @@ def free_text(pm: PostMortem) -> list[tuple[str, str]]:
     return [(name, text) for name, text in fields if text.strip()]
 
 
+_NOT_PEOPLE = frozenset({"", "-", "system"})
+
+
+def language_context(pm: PostMortem) -> language.Context:
+    """Return what the post-mortem knows of its people (actors, authors, reviewers, owners) and its systems."""
+    people = {e.actor for e in pm.events} | set(pm.authors) | set(pm.reviewers)
+    people |= {a.owner for a in pm.actions} | {a.sponsor for a in pm.actions}
+    systems = set(pm.services) | {e.source for e in pm.events} | {i.origin for i in pm.imports}
+    systems |= {a.name for a in pm.alerts} | {value for s in pm.series for _, value in s.labels}
+    systems |= {value for a in pm.alerts for _, value in a.labels}
+    return language.Context(
+        people=frozenset(p for p in people if p.strip().lower() not in _NOT_PEOPLE),
+        systems=frozenset(s for s in systems if s.strip() and s.strip().lower() not in _NOT_PEOPLE) - people,
+    )
+
+
 def open_findings(pm: PostMortem) -> list[tuple[str, language.Finding]]:
-    """Return the blameless-language findings of every free-text field that were not dismissed."""
+    """Return the blameless-language findings of every free-text field that were not dismissed, surest first."""
     dismissed = {(d.field, d.text) for d in pm.dismissals}
+    context = language_context(pm)
     found = []
     for name, text in free_text(pm):
-        for finding in language.check_blameless(text):
+        for finding in language.check_blameless(text, context=context):
             if (name, finding.text) not in dismissed:
                 found.append((name, finding))
-    return found
+    return sorted(found, key=lambda pair: not pair[1].confident)
 
 
 def publication_clock(end: datetime, published_at: datetime | None, now: datetime) -> tuple[str, str]:

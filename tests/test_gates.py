@@ -160,10 +160,10 @@ def test_a_factor_accepted_as_risk_needs_no_action():
 
 
 def test_a_dismissed_blameless_finding_no_longer_blocks():
-    report = dataclasses.replace(complete_postmortem().report, lessons="Simply put, pools need alerts.")
+    report = dataclasses.replace(complete_postmortem().report, lessons="Bob broke the pool settings.")
     pm = complete_postmortem(report=report)
-    assert "Simply" in status(pm, "report.blameless")
-    pm = dataclasses.replace(pm, dismissals=(Dismissal("Lessons learned", "Simply", "figure of speech"),))
+    assert "Bob broke" in status(pm, "report.blameless")
+    pm = dataclasses.replace(pm, dismissals=(Dismissal("Lessons learned", "Bob broke", "quoted from the chat"),))
     assert status(pm, "report.blameless") is None
 
 

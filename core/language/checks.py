@@ -1,0 +1,93 @@
+"""The blameless-language check of a text: parse each line, run the rules, keep the surest finding per sentence."""
+
+from __future__ import annotations
+
+import re
+
+from core.language import blame, model
+from core.language.findings import NO_CONTEXT, Context, Finding
+from core.language.people import person_score
+
+WHY: dict[str, tuple[str, str]] = {
+    "person-as-cause": (
+        "It names a person as the cause. People act within a system that allowed the outcome; blaming them stops "
+        "the analysis and makes the next person hide problems.",
+        "Make the change or the system the subject, then say what allowed it and what would have caught it.",
+    ),
+    "person-as-agent": (
+        "The passive sentence still names a person as the one who did the harm.",
+        "Drop the person: say what was done and what allowed it.",
+    ),
+    "person-fault": (
+        "It attributes the incident to a person's fault or judges their work.",
+        "Ask \"what made this possible, and what would have caught it?\" and write that down instead.",
+    ),
+    "person-judged": (
+        "It judges a person instead of describing what happened.",
+        "State what happened and what the tools or process allowed.",
+    ),
+    "counterfactual": (
+        "It is a counterfactual about a person: it judges with knowledge they did not have at the time.",
+        "Describe what they knew at the time and what would have made the right move easy or automatic.",
+    ),
+    "hindsight": (
+        "It is hindsight wording: it was not obvious at the time, or it would not have happened.",
+        "Describe what the responders knew at the time and what would have made the right move easy.",
+    ),
+    "hindsight-generic": (
+        "It says anyone would have seen it: a judgement made knowing the outcome.",
+        "Say what made the signal hard to see, and what would make it easy to see next time.",
+    ),
+    "human-error": (
+        "\"Human error\" is where an analysis stops, not where it ends: it explains nothing about the system.",
+        "Name the condition that let the action have this effect (a missing check, a confusing tool, an unsafe "
+        "default).",
+    ),
+    "blame-word": (
+        "It is blame wording: it judges people instead of describing the system.",
+        "State the fact neutrally (what happened, what the system allowed), e.g. \"the config change was applied "
+        "without review\".",
+    ),
+}
+"""Each blameless rule's id: why it is a finding, and what to write instead."""
+
+# Only lines with one of these words are parsed: the rules all need a person, a fault word or a hindsight form.
+_TRIGGER = re.compile(
+    r"@\w|(?-i:\w\W+[A-Z])|[^\x00-\x7f]|\b(?:had|should\w*|ought|would|could|on|error|mistakes?|fault|blame|"
+    r"\w+'s|someone|somebody|whoever|anyone|anybody|engineers?|operators?|developers?|team|intern|admin|dba|sre|"
+    r"careless\w*|negligen\w*|sloppy|lazy|incompeten\w*|stupid|rookie|reckless\w*|obviously)\b",
+    re.IGNORECASE,
+)
+
+
+def check_blameless(text: str, *, context: Context = NO_CONTEXT) -> list[Finding]:
+    """Return the blameless-language findings of ``text``, line by line, one per sentence at most."""
+    findings: list[Finding] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        doc = model.parse(line)
+        for sent in doc.sents:
+            hits = blame.find(sent, context)
+            if not hits:
+                continue
+            hit = hits[0]
+            start, end = blame.span_of(hit)
+            why, suggestion = WHY[hit.rule]
+            findings.append(Finding(number, start, end, line[start:end], hit.rule, why, hit.suggestion or suggestion,
+                                    round(hit.confidence, 2)))
+    return findings
+
+
+def is_blame_ending(text: str, *, context: Context = NO_CONTEXT) -> bool:
+    """Return True when a cause or chain answer stops at a person or at "human error"."""
+    if any(f.confident for f in check_blameless(text, context=context)):
+        return True
+    stripped = text.strip().rstrip(".")
+    if not stripped or len(stripped.split()) > 5:
+        return False
+    doc = model.parse(stripped)
+    if any(t.pos_ in ("VERB", "AUX") for t in doc):
+        return False
+    root = next(iter(doc.sents)).root
+    return person_score(root, context) >= 0.7 or root.lower_ in ("error", "mistake")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 
 from core import timeline
 from core.export import document
-from core.models import AlertInterval, Candidate, EventKind, Milestone
+from core.ingest import logs
+from core.models import AlertInterval, Candidate, EventKind, Milestone, TimeWindow
 from tests.factories import EVENTS, at, complete_postmortem, make_event, make_postmortem
 
 DEMO = Path(__file__).resolve().parent.parent / "demo" / "postmortem.json"
@@ -276,3 +278,39 @@ def test_shift_source_moves_its_candidates_too():
     other = Candidate("c-2", at(14, 2), "First 502", "nginx")
     shifted = timeline.shift_source(make_postmortem(candidates=(candidate, other)), "worker", HOUR)
     assert [(c.time, c.last_time) for c in shifted.candidates] == [(at(14, 2), at(14, 20)), (at(14, 2), None)]
+
+
+# --- clock skew from the data: per-minute error rates aligned across sources ---------------------
+
+
+@pytest.fixture(scope="module")
+def two_logs(demo):
+    """The demo's nginx and kubectl logs imported over a two-hour window, with the demo's alerts."""
+    window = TimeWindow(demo.start, demo.start + 2 * HOUR)
+    series = []
+    for name in ("nginx-access.log", "checkout-api.kubectl.log"):
+        path = DEMO.parent / "telemetry" / name
+        result = logs.import_log(io.BytesIO(path.read_bytes()), origin=name, window=window, now=demo.start)
+        series += result.series
+    return dataclasses.replace(demo, end=window.end, series=(*demo.series, *series))
+
+
+def test_logs_that_agree_with_each_other_and_the_alerts_have_no_skew(two_logs):
+    assert timeline.detect_skew(two_logs) == []
+
+
+@pytest.mark.parametrize("offset", [HOUR, -HOUR, timedelta(minutes=7)])
+def test_a_kubectl_log_shifted_is_flagged_from_its_error_rate_and_one_click_fixes_it(two_logs, offset):
+    skewed = timeline.shift_source(two_logs, "checkout-api", offset)
+    (skew,) = timeline.detect_skew(skewed)
+    # alerts and 5-minute rates lag a log by a minute or two: an offset of minutes is found to within that
+    assert skew.source == "checkout-api" and abs(skew.offset + offset) <= timedelta(minutes=3)
+    assert skew.offset == -offset or offset % HOUR
+    assert "errors and warnings per minute line up with" in skew.reason and "similarity" in skew.reason
+    assert timeline.detect_skew(timeline.shift_source(skewed, skew.source, skew.offset)) == []
+
+
+def test_two_logs_without_alerts_that_disagree_are_still_flagged(two_logs):
+    alone = timeline.shift_source(dataclasses.replace(two_logs, alerts=()), "checkout-api", HOUR)
+    skews = timeline.detect_skew(alone)
+    assert skews and all(abs(s.offset) == HOUR for s in skews)

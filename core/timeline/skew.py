@@ -1,4 +1,9 @@
-"""Clock skew: a source whose times are off by whole hours, found against the others, and its correction."""
+"""Clock skew: a source whose times are off, found against the others, and its correction.
+
+Two kinds of evidence: the events (a page acknowledged before it was sent, events far outside the
+incident and the other sources: whole hours), and the data (``rates``: a log's errors per minute
+line up with the other sources only once shifted, by whole hours or any number of minutes).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,12 @@ from datetime import datetime, timedelta
 
 from core import report_text
 from core.models import EventKind, PostMortem, TimelineEvent
-from core.timeline import merge, reading
+from core.timeline import merge, rates, reading
 
 
 @dataclass(frozen=True)
 class Skew:
-    """A source whose clock looks off by whole hours: add ``offset`` to its times to fix them."""
+    """A source whose clock looks off: add ``offset`` to its times to fix them."""
 
     source: str
     offset: timedelta
@@ -118,11 +123,27 @@ def detect_skew(pm: PostMortem) -> list[Skew]:
     # a breach has two sides: when one side's events also stray from the incident, that side is the skewed one
     if any(strays for _, strays in found):
         found = [(skew, strays) for skew, strays in found if strays]
-    return [skew for skew, _ in found]
+    skews = [skew for skew, _ in found]
+    named = {skew.source for skew in skews}
+    skews += [_from_rates(r) for r in rates.rate_skews(pm) if r.source not in named]
+    return skews
+
+
+def _from_rates(found: rates.RateSkew) -> Skew:
+    offset = found.offset
+    direction = "behind" if offset > timedelta(0) else "ahead"
+    span = report_text.format_duration(abs(offset))
+    against = ", ".join(found.against[:3]) + (" and others" if len(found.against) > 3 else "")
+    zone = " a local time zone read as UTC?" if offset % timedelta(hours=1) == timedelta(0) else " a clock adrift?"
+    return Skew(found.source, offset, (
+        f"\"{found.source}\" looks {span} {direction}: its errors and warnings per minute line up with {against} "
+        f"once shifted by {'+' if offset > timedelta(0) else '-'}{span} (similarity {found.score:.2f}, against "
+        f"{found.score_as_is:.2f} as it is):{zone}"
+    ))
 
 
 def shift_source(pm: PostMortem, source: str, offset: timedelta) -> PostMortem:
-    """Return ``pm`` with every event and candidate of ``source`` moved by ``offset``."""
+    """Return ``pm`` with every event, candidate and per-minute log series of ``source`` moved by ``offset``."""
     events = (dataclasses.replace(e, time=e.time + offset) if e.source == source else e for e in pm.events)
     candidates = tuple(
         dataclasses.replace(c, time=c.time + offset,
@@ -130,4 +151,10 @@ def shift_source(pm: PostMortem, source: str, offset: timedelta) -> PostMortem:
         if c.source == source else c
         for c in pm.candidates
     )
-    return dataclasses.replace(pm, events=tuple(sorted(events, key=reading.order)), candidates=candidates)
+    series = tuple(
+        dataclasses.replace(s, points=tuple(dataclasses.replace(p, time=p.time + offset) for p in s.points))
+        if rates.log_source(s) == source else s
+        for s in pm.series
+    )
+    return dataclasses.replace(pm, events=tuple(sorted(events, key=reading.order)), candidates=candidates,
+                               series=series)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -36,11 +37,14 @@ def test_the_default_chart_tells_the_story_in_at_most_four_panels(imported, caps
     first = panels[0]
     assert first["title"]["text"] == "5xx responses per minute — edge"
     assert first["layer"][1]["encoding"]["y"]["title"] == "responses/min"
+    # how bad: the share of requests that failed from impact start to mitigation, under the title
+    share = re.search(r"(\d+)% of requests failed from 09:14 to 09:40 UTC", first["title"]["subtitle"])
+    assert share and 35 <= int(share[1]) <= 55
     titles = [p["title"]["text"] for p in panels]
     assert titles[1] == "Requests per minute — edge"
     assert "Orders worker queue depth — orders, Prometheus" in titles
     assert not any(name in json.dumps(spec) for name in incident_files.FILES)  # never a file name
-    assert "% of" not in json.dumps(spec)
+    assert "peak'" not in json.dumps(spec) and "% of each" not in json.dumps(spec)
     # the milestones are on the first panel, as rules, and labelled once above the panels
     (rules,) = (layer for layer in first["layer"] if layer["mark"]["type"] == "rule")
     marked = {row["milestone"] for row in spec["datasets"][rules["data"]["name"]]}

@@ -86,6 +86,17 @@ def default_keys(series: Sequence[ChartSeries], window: Window, *, limit: int = 
     return tuple(s.key for s in chosen[:limit])
 
 
+def error_share(errors: ChartSeries, described: Sequence[ChartSeries], window: Window) -> float | None:
+    """Return the share of requests that failed during impact, for an access log's 5xx series (None otherwise)."""
+    total_key = errors.key.replace("{class=5xx}", "{}")
+    total = next((s for s in described if s.key == total_key), None)
+    if total is None or total_key == errors.key:
+        return None
+    failed = sum(p.value for p in errors.points if window.start <= p.time < window.end)
+    served = sum(p.value for p in total.points if window.start <= p.time < window.end)
+    return failed / served if served > 0 else None
+
+
 def shown(pm: PostMortem) -> tuple[ChartSeries, ...]:
     """Return the series the chart of ``pm`` draws: the saved choice when any of it still exists, else the default."""
     described = describe(pm)

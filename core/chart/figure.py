@@ -9,7 +9,7 @@ from typing import Any
 import altair as alt
 
 from core.chart import choice, panels, strip
-from core.chart.series import ChartSeries
+from core.chart.series import ChartSeries, describe
 from core.models import Milestone, PostMortem
 
 PRINT_ROWS = 1_500
@@ -40,10 +40,15 @@ def timeline_chart(pm: PostMortem, *, width: int = 800, interactive: bool = True
     band = band.add_params(*params) if params and not shown else band
     charts: list[Any] = [alt.layer(band, *strip.layers(events, alert_rows, span, top, strip_height))
                          .properties(height=strip_height)]
+    described = describe(pm) if shown else ()
+    window = choice.impact_window(pm)
     for number, one in enumerate(shown):
         x = panels.x_encoding(span, labelled=number == len(shown) - 1)
+        share = choice.error_share(one, described, window)
+        note = "" if share is None else (f"{share:.0%} of requests failed from {window.start:%H:%M} to "
+                                         f"{window.end:%H:%M} UTC")
         charts.append(panels.panel(one, number, data, x, pm=pm, milestones=milestones, zone=zone, used=used,
-                                   params=params if number == 0 else ()))
+                                   params=params if number == 0 else (), note=note))
     chart: alt.VConcatChart = (
         alt.vconcat(*(c.properties(width=width) for c in charts), spacing=6)
         .resolve_scale(x="shared", color="independent", strokeDash="independent")

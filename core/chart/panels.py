@@ -85,7 +85,7 @@ def zone_offset_ms(pm: PostMortem, zone: str) -> int:
 
 
 def panel(series: ChartSeries, number: int, data: Any, x: XEncoding, *, pm: PostMortem, milestones: strip.Rows,
-          zone: str, used: Sequence[Milestone], params: Sequence[alt.Parameter] = ()) -> alt.LayerChart:
+          zone: str, used: Sequence[Milestone], params: Sequence[alt.Parameter] = (), note: str = "") -> alt.LayerChart:
     """Return one series' panel: window band, line with hover, its peak labelled, the milestone rules."""
     reading = f"utcFormat(datum.t + {zone_offset_ms(pm, zone)}, '%H:%M:%S') + ' ' + {json.dumps(zone)}"
     tooltip = [alt.Tooltip("value:N", title=series.title), alt.Tooltip("when:N", title=f"Time ({zone})")]
@@ -104,6 +104,7 @@ def panel(series: ChartSeries, number: int, data: Any, x: XEncoding, *, pm: Post
     layers: list[Any] = [window_band(pm, x), line]
     peak = max(series.points, key=lambda p: p.value, default=None)
     subtitle = f"peak {peak.value:,.4g} {series.unit} at {peak.time:%H:%M} UTC" if peak is not None else ""
+    subtitle = " · ".join(part for part in (subtitle, note) if part)
     if peak is not None:
         layers.append(alt.Chart(strip.table([{"t": strip.ms(peak.time), "v": peak.value}]))
                       .mark_point(shape="triangle-down", size=40, filled=True, color="#111111", yOffset=-6)

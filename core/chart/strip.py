@@ -142,7 +142,7 @@ def _alerts(rows: Rows, x: Any, y: alt.Y) -> list[Any]:
                alt.Tooltip("from:N", title="Firing from"), alt.Tooltip("to:N", title="Until"),
                alt.Tooltip("lasted:N", title="Lasted")]
     data = table(rows)
-    bars = alt.Chart(data).mark_rect(opacity=0.55, cornerRadius=2, stroke=_INK, strokeWidth=0.5).encode(
+    bars = alt.Chart(data).mark_rect(opacity=0.4, cornerRadius=2, stroke=_INK, strokeWidth=0.5).encode(
         x=x("start"), x2="end:T", y=y, y2="y2:Q", color=colour, tooltip=tooltip)
     names = alt.Chart(data).mark_text(align="left", baseline="middle", dx=4, fontSize=10, color="#111111").encode(
         x=x("start"), y=alt.Y("mid:Q", scale=y["scale"], axis=None), text="alert:N", tooltip=tooltip)

@@ -6,7 +6,7 @@ from core import postmortem_service, report_text
 from core.export import markdown
 from core.models import Report
 from core.steps import Step
-from ui import auth, deps, reports, sharing, state, views, widgets
+from ui import auth, deps, public_panel, report_drafts_view, reports, sharing, state, views, widgets
 
 STEP = Step.REPORT
 readonly = widgets.step_header(STEP)
@@ -17,10 +17,12 @@ edit = {"actor": state.actor(), "now": deps.now(), "repo": deps.repository()}
 clock_state, clock_words = report_text.publication_clock(pm.end, pm.published_at, deps.now())
 st.markdown(f"**48-hour clock:** {clock_words}.")
 
+report_drafts_view.draft_button(pm, readonly=readonly)
 sections = {}
 for name, label, help_text in views.REPORT_SECTIONS:
     sections[name] = st.text_area(label, value=getattr(pm.report, name), disabled=readonly, key=key(STEP, name),
                                   help=help_text, height=110)
+    report_drafts_view.draft_note(pm, name, readonly=readonly)
 left, right = st.columns(2)
 reviewers = left.text_input("Reviewer(s), comma-separated", value=", ".join(pm.reviewers), disabled=readonly,
                             key=key(STEP, "reviewers"))
@@ -64,6 +66,10 @@ left.download_button("Download Markdown", report_md, file_name=f"{pm.id}.md", mi
                      key=key(STEP, "download-md"), on_click="ignore", icon=":material/download:")
 right.download_button("Download PDF", lambda: reports.pdf_report(pm), file_name=f"{pm.id}.pdf", mime="application/pdf",
                       key=key(STEP, "download-pdf"), on_click="ignore", icon=":material/picture_as_pdf:")
+
+st.subheader("Public version")
+with st.expander("Review and download the public version", icon=":material/public:"), widgets.reporting_errors():
+    pm = public_panel.public_version_panel(pm, readonly=readonly)
 
 st.subheader("Publish")
 snapshots = deps.repository().snapshots(pm.id)

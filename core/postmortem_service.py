@@ -461,3 +461,32 @@ def set_chart_series(pm: PostMortem, keys: Sequence[str], *, actor: str, now: da
     """Keep the series the chart shows, by key; no keys brings back the default choice."""
     return commit(pm, dataclasses.replace(pm, chart_series=_clean(keys)), actor=actor, now=now, repo=repo,
                   summary="chose the chart's series")
+
+
+def set_internal(pm: PostMortem, *, fields: Sequence[str], event_ids: Sequence[str], factor_ids: Sequence[str],
+                 actor: str, now: datetime, repo: PostMortemRepository) -> PostMortem:
+    """Mark report parts, timeline events and factors internal: the public version leaves them out."""
+    events = tuple(dataclasses.replace(e, internal=e.id in event_ids) for e in pm.events)
+    factors = tuple(dataclasses.replace(f, internal=f.id in factor_ids) for f in pm.factors)
+    after = dataclasses.replace(pm, internal_fields=_clean(fields), events=events, factors=factors)
+    return commit(pm, after, actor=actor, now=now, repo=repo, summary="changed what the public version leaves out")
+
+
+def fill_drafts(pm: PostMortem, sections: Sequence[str], *, actor: str, now: datetime,
+                repo: PostMortemRepository) -> PostMortem:
+    """Fill each empty one of ``sections`` with its draft from the data; text a person typed is never replaced."""
+    from core import report_drafts  # the drafts read the chart's series names, which bring Altair in
+
+    texts = {name: report_drafts.draft(pm, name).text for name in sections
+             if name in report_drafts.SECTIONS and not getattr(pm.report, name).strip()}
+    return commit(pm, dataclasses.replace(pm, report=dataclasses.replace(pm.report, **texts)), actor=actor, now=now,
+                  repo=repo, summary="drafted " + ", ".join(texts) + " from the data" if texts else None)
+
+
+def accept_draft(pm: PostMortem, section: str, *, actor: str, now: datetime, repo: PostMortemRepository) -> PostMortem:
+    """Accept the drafted ``section`` as it stands: its draft mark is removed."""
+    from core import report_drafts
+
+    text = report_drafts.accepted(getattr(pm.report, section))
+    return commit(pm, dataclasses.replace(pm, report=dataclasses.replace(pm.report, **{section: text})), actor=actor,
+                  now=now, repo=repo, summary=f"accepted the drafted {section}")

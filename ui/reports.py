@@ -7,6 +7,7 @@ import streamlit as st
 from core import chart
 from core.export import document, pdf
 from core.models import PostMortem
+from core.public import public_version
 from ui import deps
 
 
@@ -15,7 +16,14 @@ def pdf_report(pm: PostMortem) -> bytes:
     return _pdf(document.dumps(pm))
 
 
+def public_pdf_report(pm: PostMortem) -> bytes:
+    """Return the public version's PDF report of ``pm`` (``core.public``), rendered once per content."""
+    return _pdf(document.dumps(pm), public=True)
+
+
 @st.cache_data(max_entries=16, show_spinner="Preparing the PDF…")
-def _pdf(text: str) -> bytes:
+def _pdf(text: str, public: bool = False) -> bytes:
     pm = document.loads(text)
-    return pdf.render(pm, now=deps.now(), chart_png=chart.chart_png(pm) if chart.has_data(pm) else None)
+    shown = public_version(pm) if public else pm
+    return pdf.render(pm, now=deps.now(), chart_png=chart.chart_png(shown) if chart.has_data(shown) else None,
+                      public=public)

@@ -59,8 +59,8 @@ def _new_link(link: ShareLink) -> None:
         with text:
             st.markdown("**The read-only page** (the copy button is at its right):")
             st.code(url, language=None)
-            st.markdown("**Presentation mode** for the meeting-room screen, one section per screen, ← → keys:")
-            st.code(url + "&present=1", language=None)
+            st.caption("For the meeting-room screen, presentation mode shows one section per screen (← → keys): "
+                       "the same link with &present=1 at its end.")
             st.link_button("Open presentation mode", url + "&present=1", icon=":material/slideshow:")
         code.image(qr.png(url), caption="Scan to follow on a phone", width=180)
         if st.button("I have copied it: hide the link", key=state.widget_key(STEP, f"hide-{link.id}")):

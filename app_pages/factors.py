@@ -7,7 +7,7 @@ import streamlit as st
 from core import postmortem_service
 from core.models import FactorCategory, WhyChain
 from core.steps import Step
-from ui import deps, state, tables, views, widgets
+from ui import deps, similar_view, state, tables, views, widgets
 
 STEP = Step.FACTORS
 readonly = widgets.step_header(STEP)
@@ -34,10 +34,13 @@ factors_frame = st.data_editor(
         "accepted_risk": st.column_config.CheckboxColumn("Accepted risk", default=False,
                                                          help="No action will address it, knowingly"),
         "accepted_reason": st.column_config.TextColumn("Why accepted"),
+        "internal": st.column_config.CheckboxColumn("Internal", default=False,
+                                                    help="Left out of the public version of the report"),
     },
 )
 with st.expander("Fishbone view: factors by category", icon=":material/account_tree:"):
     views.fishbone(pm)
+similar_view.similar_incidents(pm)
 
 st.subheader("Five whys")
 st.caption("Ask “why?” of each answer until you reach something the organisation can change — five times, or "

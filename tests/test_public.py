@@ -219,3 +219,10 @@ def test_cli_exports_the_public_markdown_and_pdf(capsys, sqlite_url, tmp_path):
     _assert_clean("\n".join(page.extract_text() for page in reader.pages))
     assert cli.main(["--db", sqlite_url, "export", "PM-2026-03-14", "--format", "json", "--public",
                      "--output", str(md)]) == 2
+
+
+def test_the_factors_table_keeps_the_internal_mark():
+    from ui import tables
+
+    pm = planted()
+    assert tables.factors_from_frame(tables.factors_frame(pm), pm) == pm.factors

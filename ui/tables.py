@@ -123,10 +123,11 @@ def factors_frame(pm: PostMortem) -> pd.DataFrame:
     """Return the contributing factors as an editable table."""
     rows = [
         {"id": f.id, "category": f.category.value, "text": f.text, "evidence": list(f.evidence_event_ids),
-         "accepted_risk": f.accepted_risk, "accepted_reason": f.accepted_reason}
+         "accepted_risk": f.accepted_risk, "accepted_reason": f.accepted_reason, "internal": f.internal}
         for f in pm.factors
     ]
-    return pd.DataFrame(rows, columns=["id", "category", "text", "evidence", "accepted_risk", "accepted_reason"])
+    return pd.DataFrame(rows, columns=["id", "category", "text", "evidence", "accepted_risk", "accepted_reason",
+                                       "internal"])
 
 
 def factors_from_frame(frame: pd.DataFrame, pm: PostMortem) -> tuple[ContributingFactor, ...]:
@@ -148,6 +149,7 @@ def factors_from_frame(frame: pd.DataFrame, pm: PostMortem) -> tuple[Contributin
                 evidence_event_ids=tuple(str(e) for e in evidence) if isinstance(evidence, list | tuple) else (),
                 accepted_risk=_flag(record.get("accepted_risk")),
                 accepted_reason=_text(record.get("accepted_reason")),
+                internal=_flag(record.get("internal")),
             )
         )
     return tuple(factors)

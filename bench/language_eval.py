@@ -11,7 +11,10 @@ import statistics
 import sys
 import time
 
-from core import language
+from core import language, report_text
+from core.demo import DEMO_DOCUMENT
+from core.export import document
+from core.language import model
 from testing import scoring
 
 GOAL = 0.9
@@ -32,9 +35,19 @@ def score_rows() -> list[tuple[str, str, str]]:
     return rows
 
 
-def long_postmortem(words: int = WORDS) -> str:
-    """Return a post-mortem text of about ``words`` words from the dev sentences, one per line."""
-    sentences = [e.text for e in scoring.load("blameless", "dev")]
+def demo_prose() -> list[str]:
+    """Return the lines of free text of the demo post-mortem: prose as a post-mortem holds it."""
+    pm = document.loads(DEMO_DOCUMENT.read_text(encoding="utf-8"))
+    return [line for _, text in report_text.free_text(pm) for line in text.splitlines() if line.strip()]
+
+
+def corpus_sentences() -> list[str]:
+    """Return the dev sentences: nearly every one holds a person, a fault verb or a hindsight form."""
+    return [e.text for e in scoring.load("blameless", "dev")]
+
+
+def long_postmortem(sentences: list[str], words: int = WORDS) -> str:
+    """Return a text of about ``words`` words from ``sentences``, one per line, each line new."""
     lines: list[str] = []
     count = 0
     while count < words:
@@ -44,14 +57,17 @@ def long_postmortem(words: int = WORDS) -> str:
     return "\n".join(lines)
 
 
-def lint_seconds() -> tuple[float, float]:
+def lint_seconds(sentences: list[str]) -> tuple[float, float]:
     """Return (first lint of a 5,000-word text, model load included; median warm lint of a new such text)."""
+    model.load_model.cache_clear()
+    model.forget_parses()
     started = time.perf_counter()
-    language.check_blameless(long_postmortem())
+    language.check_blameless(long_postmortem(sentences))
     cold = time.perf_counter() - started
     warm = []
-    for run in range(3):
-        text = long_postmortem().replace("(line", f"(run {run}, line")  # new lines: nothing comes from the cache
+    for _ in range(3):
+        text = long_postmortem(sentences)
+        model.forget_parses()  # a new text: nothing comes from the parse cache
         started = time.perf_counter()
         language.check_blameless(text)
         warm.append(time.perf_counter() - started)
@@ -60,11 +76,14 @@ def lint_seconds() -> tuple[float, float]:
 
 def speed_rows() -> list[tuple[str, str, str]]:
     """Return the lint speed rows."""
-    cold, warm = lint_seconds()
+    cold, warm = lint_seconds(demo_prose())
+    _, worst = lint_seconds(corpus_sentences())
     return [
-        (f"Lint {WORDS:,} words, first run (model load included)", f"{cold:.2f} s", "—"),
-        (f"Lint {WORDS:,} words, warm, new text (median)", f"{warm:.2f} s",
+        (f"Lint {WORDS:,} words of post-mortem prose, first run (model load included)", f"{cold:.2f} s", "—"),
+        (f"Lint {WORDS:,} words of post-mortem prose, warm, new text (median)", f"{warm:.2f} s",
          f"≤ 1 s {'ok' if warm <= 1 else 'MISSED'}"),
+        (f"Lint {WORDS:,} words of blame-corpus sentences, warm (worst case: every line parsed)", f"{worst:.2f} s",
+         "—"),
     ]
 
 

@@ -12,17 +12,17 @@ from core.language.findings import Context
 from core.language.people import is_generic_person, person_score
 
 # Verbs of ordinary work that blame only with a judgement attached: "ran the *wrong* script", "shipped *without*…".
-_ACT_VERBS = frozenset({
+ACT_VERBS = frozenset({
     "run", "push", "ship", "deploy", "restart", "change", "paste", "disable", "revoke", "rotate", "point", "send",
     "select", "type", "set", "merge", "approve", "promote", "roll", "replay", "retrain", "reuse", "leave", "commit",
     "share", "silence", "mute", "scale", "make", "go", "sign", "rename", "move", "enable", "upgrade", "apply", "pull",
     "grant", "bypass", "remove", "kill", "shut", "edit", "bump", "give", "release", "launch",
 })
-_EVIDENCE = lexicon.JUDGEMENT_WORDS | {"instead", "without", "anyway", "despite", "destructive", "unbounded",
+EVIDENCE = lexicon.JUDGEMENT_WORDS | {"instead", "without", "anyway", "despite", "destructive", "unbounded",
                                       "oversized", "malformed", "never", "worse", "accident", "blindly"}
 _STRONG_JUDGEMENT = frozenset({"careless", "carelessly", "carelessness", "negligent", "negligence", "negligently",
                                "sloppy", "sloppily", "lazy", "incompetent", "incompetently", "incompetence",
-                               "inattentive", "stupid", "rookie", "reckless", "recklessly", "shoddy"})
+                               "inattentive", "stupid", "silly", "rookie", "reckless", "recklessly", "shoddy"})
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def _evidence(verb: Token, skip: Token, *, harm: bool = True) -> bool:
     for t in verb.subtree:
         if t.i in skipped or (t.dep_ in ("advcl", "relcl", "ccomp") and t.head == verb and t.i < verb.i):
             continue
-        if t.lower_ in _EVIDENCE or (harm and t.lower_ in lexicon.HARM_WORDS):
+        if t.lower_ in EVIDENCE or (harm and t.lower_ in lexicon.HARM_WORDS):
             return True
     return False
 
@@ -86,7 +86,7 @@ def is_harm(verb: Token, subject: Token) -> bool:
         if lemma == "let":
             return any(c.lemma_ in ("expire", "lapse", "fill", "slip", "fail", "rot") for c in verb.subtree)
         return bool(particles & lexicon.HARM_PARTICLES) or _evidence(verb, subject)
-    return lemma in _ACT_VERBS and _evidence(verb, subject, harm=False)
+    return lemma in ACT_VERBS and _evidence(verb, subject, harm=False)
 
 
 def _verbs_of(subject: Token) -> list[Token]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from core.language import blame, model
+from core.language import blame, model, prefilter
 from core.language.findings import NO_CONTEXT, Context, Finding
 from core.language.people import person_score
 
@@ -51,22 +49,13 @@ WHY: dict[str, tuple[str, str]] = {
 }
 """Each blameless rule's id: why it is a finding, and what to write instead."""
 
-# Only lines with one of these words are parsed: the rules all need a person, a fault word or a hindsight form.
-_TRIGGER = re.compile(
-    r"@\w|(?-i:\w\W+[A-Z])|[^\x00-\x7f]|\b(?:had|should\w*|ought|would|could|on|error|mistakes?|fault|blame|"
-    r"\w+'s|someone|somebody|whoever|anyone|anybody|engineers?|operators?|developers?|team|intern|admin|dba|sre|"
-    r"careless\w*|negligen\w*|sloppy|lazy|incompeten\w*|stupid|rookie|reckless\w*|obviously)\b",
-    re.IGNORECASE,
-)
-
-
 def check_blameless(text: str, *, context: Context = NO_CONTEXT) -> list[Finding]:
     """Return the blameless-language findings of ``text``, line by line, one per sentence at most."""
     findings: list[Finding] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        doc = model.parse(line)
+    pieces = [(number, offset, sentence) for number, line in enumerate(text.splitlines(), start=1)
+              for offset, sentence in prefilter.candidates(line)]
+    docs = model.parse_lines([sentence for _, _, sentence in pieces])
+    for (number, offset, sentence), doc in zip(pieces, docs, strict=True):
         for sent in doc.sents:
             hits = blame.find(sent, context)
             if not hits:
@@ -74,8 +63,8 @@ def check_blameless(text: str, *, context: Context = NO_CONTEXT) -> list[Finding
             hit = hits[0]
             start, end = blame.span_of(hit)
             why, suggestion = WHY[hit.rule]
-            findings.append(Finding(number, start, end, line[start:end], hit.rule, why, hit.suggestion or suggestion,
-                                    round(hit.confidence, 2)))
+            findings.append(Finding(number, offset + start, offset + end, sentence[start:end], hit.rule, why,
+                                    hit.suggestion or suggestion, round(hit.confidence, 2)))
     return findings
 
 

@@ -46,6 +46,7 @@ def _proper_name_score(token: Token, words: list[Token]) -> float:
         return 0.9 if token.pos_ == "PROPN" or token.i != token.sent.start else 0.7
     if any(not w.text.isascii() and w.text.isalpha() for w in words):
         return 0.85
+    model.ensure_entities(token.doc)
     unknown = not any(w.lower_ in model.dictionary_words() for w in words) and token.text.isalpha()
     if unknown and token.ent_type_ == "PERSON":
         return 0.8

@@ -1,0 +1,78 @@
+"""Which sentences may hold a blameless finding: cheap word tests, so that only those sentences are parsed."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+
+from core.language import lexicon
+
+_IRREGULAR_FORMS = (
+    "broke broken took taken brought forgot forgotten lost blew blown ran left withdrew withdrawn cut fell slept "
+    "overwrote overwritten mistook mistaken sent set shut made went threw thrown knocked let"
+)
+# Words that start a sentence without naming anyone: a capital after them is not a sign of a name.
+_STARTERS = (
+    "the a an this that these those it its we our us they their there then when while after before during if "
+    "because since as at in on by for from to with without once until although though however also so but and or "
+    "no not all each every some most many both one two three several later earlier today yesterday"
+)
+_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’)]*|$)")
+_JUDGEMENT_ONLY = re.compile(
+    r"\b(?:careless\w*|negligen\w*|sloppy|sloppily|lazy|incompeten\w*|inattentive|stupid|rookie|reckless\w*|"
+    r"shoddy|silly|obviously|(?:human|operator|engineer|user|pilot|developer|people|person)\s+(?:error|mistake)s?|"
+    r"dropped\s+the\s+ball|asleep\s+at\s+the\s+wheel|fault|to\s+blame)\b",
+    re.IGNORECASE,
+)
+
+
+def _forms(lemma: str) -> set[str]:
+    stem = lemma[:-1] if lemma.endswith("e") else lemma
+    return {lemma, lemma + "s", lemma + "es", stem + "ed", stem + "ing", lemma + lemma[-1:] + "ed",
+            lemma + lemma[-1:] + "ing", lemma[:-1] + "ied" if lemma.endswith("y") else lemma}
+
+
+def _alternatives(words: set[str]) -> str:
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+@functools.cache
+def _acts() -> re.Pattern[str]:
+    """Words of a rule that needs a person: fault and act verbs, judgements, hindsight and counterfactual forms."""
+    from core.language import blame  # the rules' own word lists; imported here to keep the modules acyclic
+
+    words = set(_IRREGULAR_FORMS.split()) | lexicon.JUDGEMENT_WORDS | lexicon.FAULT_NOUNS | blame.EVIDENCE
+    for lemma in lexicon.FAULT_VERBS | blame.ACT_VERBS:
+        words |= _forms(lemma)
+    words |= {"had", "should", "ought", "would", "could", "might", "never", "reason", "responsible", "thanks", "due",
+              "because", "attributable", "allowed"}
+    words -= {"failure", "failures", "responsibility", "error", "errors"}
+    return re.compile(
+        rf"\b(?:did|does|do|had|has|have|was|were)\s*(?:n't|not)\b|\b(?:is|was|lies|rests|falls|are)\s+"
+        rf"(?:\w+\s+)?(?:on|with)\b|\b(?:{_alternatives(words)})\b",
+        re.IGNORECASE,
+    )
+
+
+@functools.cache
+def _someone() -> re.Pattern[str]:
+    """Signs of a person: a handle, a pronoun, a role or team word, a capitalised word that may be a name."""
+    words = lexicon.ROLES | lexicon.TEAMS | lexicon.INDEFINITE | {"any", "his", "her", "he", "she", "him"}
+    starters = _alternatives(set(_STARTERS.split()))
+    return re.compile(
+        rf"@\w|\b(?i:{_alternatives(set(words))})\b|(?<=\w)\W+[A-Z][\w'’-]*|^\W*(?!(?i:{starters})\b)[A-Z]"
+        r"|[^\x00-\x7f]"
+    )
+
+
+def candidates(line: str) -> Iterator[tuple[int, str]]:
+    """Yield (offset, sentence) for each sentence of ``line`` that may hold a finding."""
+    for match in _SENTENCE.finditer(line):
+        sentence = match.group(0)
+        if not sentence.strip():
+            continue
+        lower_case = sentence == sentence.lower()
+        if _JUDGEMENT_ONLY.search(sentence) or (
+                _acts().search(sentence) and (lower_case or _someone().search(sentence))):
+            yield match.start(), sentence

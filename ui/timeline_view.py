@@ -87,8 +87,8 @@ def chart(pm: PostMortem, readonly: bool, zone: str = "UTC") -> None:
         st.info("The chart appears when metrics, alerts or events are gathered.")
         return
     series_picker(pm, readonly)
-    st.caption("Drag to pan, scroll to zoom, shift-drag to select a moment and add an event there. "
-               f"The chart's axis is UTC; hovering shows the time in {zone} too.")
+    st.caption("Drag to pan, scroll to zoom, shift-drag to select a moment and add an event there. The chart's axis "
+               "is UTC" + ("." if zone == "UTC" else f"; hovering a line shows the time in {zone} too."))
     picked = st.altair_chart(incident_chart(pm, zone), on_select="rerun",
                              selection_mode=["window"], key=state.widget_key(STEP, f"chart-v{pm.version}"))
     window = picked.selection.get("window", {}) if picked else {}

@@ -45,18 +45,27 @@ _KLOG = re.compile(r"^([IWEF])\d{4} \d\d:\d\d:\d\d\.\d+\s+")
 _LOGFMT = re.compile(r"\b(?:level|lvl|severity)=\"?([A-Za-z]+)")
 _LOGFMT_MESSAGE = re.compile(r"\b(?:msg|message)=(?:\"((?:[^\"\\]|\\.)*)\"|(\S+))")
 _ERROR_WORDS = re.compile(r"\b(?:ERROR|FATAL|CRITICAL|PANIC)\b|\bpanic:|[Ee]xception\b|Traceback \(most recent")
-_DEPLOY = re.compile(r"\b(?:start(?:ing|ed)?(?! (?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b)|deploy(?:ing|ed|ment)?"
-                     r"|roll(?:ing|ed)?[ -]?(?:out|back)|rollout|rollback|restart(?:ing|ed)?|version)\b"
-                     r"|\bv\d+\.\d+(?:\.\d+)?\b", re.IGNORECASE)
+# a line with no level at all (syslog, sshd, mobile apps) also reports a problem in plain words
+_PROBLEM_WORDS = re.compile(r"\b(?:error|errors|fail(?:ed|s|ure)?|denied|refused|unreachable|timed out|timeout"
+                            r"|aborted|corrupt(?:ed)?|segfault|killed)\b", re.IGNORECASE)
+# a deploy or restart: its own words, or "starting"/"started" with a version (a job's sockets start, not a deploy)
+_DEPLOY = re.compile(r"\b(?:deploy(?:ing|ed|ment)?|roll(?:ing|ed)?[ -]?(?:out|back)|rollout|rollback"
+                     r"|restart(?:ing|ed)?|releas(?:e|ed|ing) v?\d)\b", re.IGNORECASE)
+_STARTED = re.compile(r"\bstart(?:ing|ed)?\b(?! (?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b)", re.IGNORECASE)
+_VERSION = re.compile(r"\bversion\b|\bv\d+\.\d+(?:\.\d+)?\b", re.IGNORECASE)
 _TEMPLATE_CACHE = 10_000
 _NOUNS = {"warn": "warning"}
 _EVENT_LENGTH = 200
 _LEADING_NOISE = re.compile(r"^(?:[\s|:,-]+|\[(?:[^\[\]]|\[[^\[\]]*\]){0,120}\]\s*)+")  # "[thread[1]:x@2] - "
 
 
+_ID_CONTEXT = re.compile(r"\[[^\[\]]*\b[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}[^\[\]]*\]\s*")  # [req-…] [instance: …]
+
+
 def _event_text(message: str) -> str:
-    """Return a message as an event's text: one line, without leading separators, cut at a readable length."""
-    text = " ".join(templates.without_emitter(_LEADING_NOISE.sub("", message[:_EVENT_LENGTH * 2])).split())
+    """Return a message as an event's text: one line, without leading separators or request ids, cut to read."""
+    text = _ID_CONTEXT.sub("", message[:_EVENT_LENGTH * 3])
+    text = " ".join(templates.without_emitter(_LEADING_NOISE.sub("", text)).split())
     return text if len(text) <= _EVENT_LENGTH else text[:_EVENT_LENGTH - 1] + "…"
 _CONTINUATION = re.compile(r"^(?:\s|Traceback \(|Caused by:|During handling|The above exception"
                            r"|[\w.$]+(?:Error|Exception)\b)")
@@ -103,6 +112,9 @@ def split_level(text: str) -> tuple[str | None, str]:
         said = _LOGFMT_MESSAGE.search(text)
         message = (said[1].replace('\\"', '"') if said[1] is not None else said[2]) if said else text
         return canonical_level(match[1]), message
+    match = _ONE_LETTER.match(text)
+    if match is not None:
+        return _ONE_LETTER_LEVELS[match["one"]], text[match.end():]
     match = _TEXT_LEVEL.match(text)
     if match is not None:
         # before the level: a pid, a pod, a host or a thread say nothing; a component ("checkout:") says who
@@ -112,9 +124,6 @@ def split_level(text: str) -> tuple[str | None, str]:
     match = _TITLE_LEVEL.match(text)
     if match is not None:  # "Warning   CBS  message" is a column; "Error connecting to db" keeps its first word
         return canonical_level(match["title"]), text[match.end() if match["column"] else match.start("title"):]
-    match = _ONE_LETTER.match(text)
-    if match is not None:
-        return _ONE_LETTER_LEVELS[match["one"]], text[match.end():]
     match = _KLOG.match(text)
     if match is not None:
         return {"I": "info", "W": "warn", "E": "error", "F": "fatal"}[match[1]], text[match.end():]
@@ -171,7 +180,8 @@ class AppLog:
         self.levels.add(label)
         findings.count(time, label)
         message = parsed.message
-        error = level in ERROR_LEVELS or (level is None and _ERROR_WORDS.search(message) is not None)
+        error = level in ERROR_LEVELS or (level is None and (_ERROR_WORDS.search(message) is not None
+                                                             or _PROBLEM_WORDS.search(message) is not None))
         if error or level == "warn":
             kind = level or "error"
             key = message[:templates.MESSAGE_PREFIX]  # not the whole message: up to 64 KiB each, 10,000 kept
@@ -186,7 +196,7 @@ class AppLog:
                 findings.error(time, signature=f"{kind} {template}", group=kind, line=line, event=event)
             else:
                 findings.signature(time, signature=f"{kind} {template}", group=kind, line=line, event=event)
-        elif _DEPLOY.search(message):
+        elif _DEPLOY.search(message) or (_STARTED.search(message) and _VERSION.search(message)):
             template_text = templates.deploy_template(message)
             findings.deploy(time, signature=template_text, event=templates.display(template_text), line=line)
 

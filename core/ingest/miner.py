@@ -10,6 +10,8 @@ every line: the miner is the slow part of an import.
 
 from __future__ import annotations
 
+import re
+
 from drain3.drain import Drain  # type: ignore[import-untyped]
 
 from core.ingest import templates
@@ -18,6 +20,8 @@ SIMILARITY = 0.5
 DEPTH = 4
 MAX_TEMPLATES = 2_000  # Drain forgets the least recently seen templates beyond this
 _CACHE_LIMIT = 10_000
+# "[req-<uuid> - - -] [instance: <uuid>]": request context, not what happened; Drain would group on it
+_CONTEXT = re.compile(r"\[[^\[\]]*<(?:uuid|hex|n|ip|\*)>[^\[\]]*\]\s*")
 
 
 class Miner:
@@ -29,7 +33,7 @@ class Miner:
 
     def template_id(self, message: str) -> int:
         """Return the id of the template ``message`` belongs to, learning a new template when none fits."""
-        masked = templates.message_template(message)
+        masked = _CONTEXT.sub("", templates.message_template(message)) or message[:1]
         known = self._known.get(masked)
         if known is not None:
             return known

@@ -78,13 +78,14 @@ class TimeFinder:
 
     def find(self, line: str) -> Found | None:
         """Return the first time in a known layout within the first words of ``line``, or None."""
-        starts = _starts(line)
         if self._last is not None:
             layout, words = self._last
+            starts = _starts(line) if words else [0]  # most layouts put the time first: no words to skip
             if words < len(starts):
                 match = LAYOUTS[layout][1].match(line, starts[words])
                 if match is not None:
                     return Found(layout, match, _rest(line, match.end()))
+        starts = _starts(line)
         for words, start in enumerate(starts):
             for layout, (_, pattern) in enumerate(LAYOUTS):
                 match = pattern.match(line, start)

@@ -19,7 +19,8 @@ ACT_VERBS = frozenset({
     "grant", "bypass", "remove", "kill", "shut", "edit", "bump", "give", "release", "launch",
 })
 EVIDENCE = lexicon.JUDGEMENT_WORDS | {"instead", "without", "anyway", "despite", "destructive", "unbounded",
-                                      "oversized", "malformed", "never", "worse", "accident", "blindly"}
+                                      "oversized", "malformed", "never", "worse", "accident", "blindly", "mistake",
+                                     "mistakes", "public", "publicly"}
 _STRONG_JUDGEMENT = frozenset({"careless", "carelessly", "carelessness", "negligent", "negligence", "negligently",
                                "sloppy", "sloppily", "lazy", "incompetent", "incompetently", "incompetence",
                                "inattentive", "stupid", "silly", "rookie", "reckless", "recklessly", "shoddy"})
@@ -126,7 +127,10 @@ def _as_subject(person: Token, score: float) -> Iterator[Hit]:
     subject = person
     while subject.dep_ == "conj":
         subject = subject.head
-    if subject.dep_ not in ("nsubj", "nsubjpass"):
+    role = subject.dep_
+    if role == "npadvmod" and subject.i < subject.head.i and not _has_own_subject(subject.head):
+        role = "nsubj"  # a name the parser took for an adverbial ("Andrea forgot that…") is the subject
+    if role not in ("nsubj", "nsubjpass"):
         return
     head = subject.head
     if head.dep_ == "pcomp" and head.head.dep_ == "agent" and is_harm(head.head.head, head.head):
@@ -150,9 +154,9 @@ def _as_subject(person: Token, score: float) -> Iterator[Hit]:
     if "had" in aux and _in_condition(head):
         yield Hit("counterfactual", person, head, min(score, 0.95))
         return
-    if subject.dep_ == "nsubj" and head.dep_ == "csubj":
-        subject = head
-    if subject.dep_ in ("nsubj", "csubj"):
+    if role == "nsubj" and head.dep_ == "csubj":
+        subject, role = head, "csubj"
+    if role in ("nsubj", "csubj"):
         for verb in _verbs_of(subject):
             if is_harm(verb, subject):
                 yield Hit("person-as-cause", person, verb, score, rewrite.person_as_cause(subject, verb))
@@ -234,6 +238,8 @@ def _wording(sent: Span) -> Iterator[Hit]:
             yield Hit("human-error", first, token, 0.95)
         elif lowered in _STRONG_JUDGEMENT and not negated and not _owned_by_system(token):
             yield Hit("blame-word", token, token, 0.9)
+        elif lowered == "fault" and token.head.lower_ == "at" and not negated:
+            yield Hit("blame-word", token.head, token, 0.9)
         elif lowered in ("ball", "wheel", "apology") and token.head.lemma_ in ("drop", "at", "owe", "asleep"):
             yield Hit("blame-word", token.head, token, 0.85)
         elif lowered == "obviously":

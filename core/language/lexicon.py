@@ -17,7 +17,7 @@ FAULT_VERBS = frozenset({
     "bork", "blackhole", "screw", "mess", "trigger", "introduce", "overwrite", "truncate", "fat-finger", "sleep",
     "rubber-stamp", "blow", "knock", "lock", "starve", "hammer", "exhaust", "expose", "duplicate", "lose",
     "disrupt", "destroy", "damage", "degrade", "fail", "let", "take", "bring", "drop", "delete", "force", "rush",
-    "lapse", "mistake", "withdraw", "cut", "strand", "stall", "cost",
+    "lapse", "mistake", "withdraw", "cut", "strand", "stall", "cost", "stamp", "finger",
 })
 # Of those, the verbs that need a particle or an object of harm to blame: "took down", "dropped the table".
 NEEDS_HARM = frozenset({"take", "bring", "knock", "blow", "let", "drop", "delete", "lock", "lose", "cut", "force",

@@ -28,10 +28,13 @@ def person_score(token: Token, context: Context) -> float:
         return 0.95
     if any(w.lower_ in _TITLES for w in words):
         return 0.95
-    if lowered in lexicon.ROLES or token.lemma_.lower() in lexicon.ROLES:
+    on_call = lowered == "call" and any(c.lower_ == "on" for c in token.children)
+    if lowered in lexicon.ROLES or token.lemma_.lower() in lexicon.ROLES or on_call:
         return 0.85
     if lowered in lexicon.TEAMS:
         return 0.8
+    if token.text.isupper() and len(token.text) > 1:
+        return 0.0  # an acronym (UI, API, DNS) names a thing; teams such as QA are matched above
     if token.text[:1].isupper():
         return _proper_name_score(token, words)
     lower_case_text = token.sent.text == token.sent.text.lower()
@@ -50,7 +53,7 @@ def _proper_name_score(token: Token, words: list[Token]) -> float:
     unknown = not any(w.lower_ in model.dictionary_words() for w in words) and token.text.isalpha()
     if unknown and token.ent_type_ == "PERSON":
         return 0.8
-    if unknown and token.pos_ == "PROPN":
+    if unknown and token.pos_ in ("PROPN", "NOUN"):
         # A proper noun that is neither an English word nor a known technology: most often a name.
         return 0.7
     if token.ent_type_ == "PERSON":

@@ -18,7 +18,8 @@ _STARTERS = (
     "because since as at in on by for from to with without once until although though however also so but and or "
     "no not all each every some most many both one two three several later earlier today yesterday"
 )
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’)]*|$)")
+# A sentence ends at . ! or ? followed by a space or the end: "@sam.lee" and "values.yaml" do not end one.
+_SENTENCE = re.compile(r"(?:[^.!?]|[.!?]+(?=[^\s.!?]))+(?:[.!?]+[\"”’)]*|$)")
 _JUDGEMENT_ONLY = re.compile(
     r"\b(?:careless\w*|negligen\w*|sloppy|sloppily|lazy|incompeten\w*|inattentive|stupid|rookie|reckless\w*|"
     r"shoddy|silly|obviously|(?:human|operator|engineer|user|pilot|developer|people|person)\s+(?:error|mistake)s?|"

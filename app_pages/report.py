@@ -68,8 +68,10 @@ right.download_button("Download PDF", lambda: reports.pdf_report(pm), file_name=
                       key=key(STEP, "download-pdf"), on_click="ignore", icon=":material/picture_as_pdf:")
 
 st.subheader("Public version")
-with st.expander("Review and download the public version", icon=":material/public:"), widgets.reporting_errors():
-    pm = public_panel.public_version_panel(pm, readonly=readonly)
+# masking every field is the costly part: only when asked, not on each rerun of the step
+if st.toggle("Review and download the public version", key=key(STEP, "public")):
+    with widgets.reporting_errors():
+        pm = public_panel.public_version_panel(pm, readonly=readonly)
 
 st.subheader("Publish")
 snapshots = deps.repository().snapshots(pm.id)

@@ -41,7 +41,8 @@ _TEAM = re.compile(r"\b(team|squad|group|guild|department|on-call rotation)\b", 
 _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z][\w.-]*[\w]")
 _BROADCAST = frozenset({"@here", "@channel", "@everyone", "@all"})
 # identifiers and references: never free text, never shown as words
-_KEPT = frozenset({"id", "evidence_event_ids", "factor_ids", "factor_id", "action_id", "internal_fields", "field"})
+_KEPT = frozenset({"id", "evidence_event_ids", "factor_ids", "factor_id", "action_id", "internal_fields", "field",
+                   "points"})  # metric samples: numbers and times, no text
 
 T = TypeVar("T")
 

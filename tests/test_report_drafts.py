@@ -88,8 +88,13 @@ def test_the_report_step_drafts_an_empty_summary_and_shows_its_sources(app_db):
 def test_the_report_step_offers_the_public_downloads_and_saves_internal_marks(app_db):
     pm = app_db.add(complete_postmortem(), actor="t", now=NOW)
     app = open_app(pm.id, "report")
+    assert not any("public" in b.label for b in app.get("download_button"))  # prepared only when asked
+    by_label(app.toggle, "Review and download the public version").set_value(True).run()
     labels = [b.label for b in app.get("download_button")]
     assert "Download public Markdown" in labels and "Download public PDF" in labels
     by_label(app.multiselect, "Report parts to leave out").set_value(["root_cause"]).run()
     assert not app.exception
     assert app_db.get(pm.id).internal_fields == ("root_cause",)
+    text = "\n".join(m.value for m in app.markdown)
+    assert "replacements to review" in text and "**Left out:** Root cause" in text
+    assert len(app.dataframe) >= 1  # the masks: @maria, @dan… named by role

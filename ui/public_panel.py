@@ -47,7 +47,7 @@ def public_version_panel(pm: PostMortem, *, readonly: bool) -> PostMortem:
         st.warning(f"Public version, {views.md(field)}: “…{views.md(finding.text)}…” — {views.md(finding.why)}",
                    icon=":material/warning:")
     left, right = st.columns(2)
-    left.download_button("Download public Markdown", markdown.render(pm, now=deps.now(), public=True),
+    left.download_button("Download public Markdown", lambda: markdown.render(pm, now=deps.now(), public=True),
                          file_name=f"{pm.id}-public.md", mime="text/markdown", on_click="ignore",
                          key=key(Step.REPORT, "download-public-md"), icon=":material/public:")
     right.download_button("Download public PDF", lambda: reports.public_pdf_report(pm),

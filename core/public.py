@@ -69,7 +69,7 @@ class PublicReview:
 def public_version(pm: PostMortem) -> PostMortem:
     """Return ``pm`` as people outside the company may read it: internal parts out, people as roles, masked."""
     rename = _Renamer(people_roles(pm))
-    public = _walk(_without_internal(pm), "", lambda text, _where: rename(masking.mask(text)))
+    public = _walk(_without_internal(pm), "", lambda text, _where: rename.public(text))
     return dataclasses.replace(public, authors=_unique(public.authors), reviewers=_unique(public.reviewers))
 
 
@@ -82,7 +82,7 @@ def review(pm: PostMortem) -> PublicReview:
     def record(text: str, where: str) -> str:
         for found in masking.find(text):
             seen.setdefault((found.text, found.mask), (_kind(found.mask), []))[1].append(where)
-        for name, role in rename.found(masking.mask(text)):
+        for name, role in rename.found(text if text.strip().lower() in rename.exact else masking.mask(text)):
             seen.setdefault((name, role), ("person", []))[1].append(where)
         return text
 
@@ -139,41 +139,63 @@ class _Renamer:
     """Replace people's names and handles in text by their roles (capitalised at the start of a sentence)."""
 
     def __init__(self, roles: dict[str, str]) -> None:
-        self.roles: dict[str, str] = {}
+        # as written ("@maria", "Jane Doe") in any case; a bare handle or a part of a name only capitalised
+        # ("Maria", "Doe"): "@will" must not turn every "will" of the text into a role
+        self.exact = {person.lower(): role for person, role in roles.items()}
+        self.cased: dict[str, str] = {}
         for person, role in roles.items():
             for variant in _variants(person):
-                self.roles.setdefault(variant.lower(), role)
-        names = sorted(self.roles, key=len, reverse=True)
-        self.pattern = re.compile(
-            r"(?<![\w.@])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w@]|\.\w)", re.IGNORECASE
-        ) if names else None
+                self.cased.setdefault(variant, role)
+        self.patterns: list[tuple[re.Pattern[str], Callable[[str], str]]] = [
+            (re.compile(_alternatives(self.exact), re.IGNORECASE), self._exact_role),
+            (re.compile(_alternatives(self.cased)), self.cased.__getitem__),
+        ] if roles else []
+
+    def _exact_role(self, name: str) -> str:
+        return self.exact[name.lower()]
 
     def found(self, text: str) -> list[tuple[str, str]]:
-        if self.pattern is None:
-            return []
-        return [(m.group(), self.roles[m.group().lower()]) for m in self.pattern.finditer(text)]
+        """Return each (name, role) the text names, before replacement."""
+        if text.strip().lower() in self.exact:
+            return [(text.strip(), self.exact[text.strip().lower()])]
+        found = []
+        for pattern, role in self.patterns:
+            found += [(m.group(), role(m.group())) for m in pattern.finditer(text)]
+            text = pattern.sub(" ", text)
+        return found
+
+    def public(self, text: str) -> str:
+        """Return ``text`` masked (``core.masking``), then with people named by role."""
+        return self(text) if text.strip().lower() in self.exact else self(masking.mask(text))
 
     def __call__(self, text: str) -> str:
-        if self.pattern is None:
-            return text
-        return self.pattern.sub(lambda m: _cased(self.roles[m.group().lower()], text, m.start(), m.end()), text)
+        if text.strip().lower() in self.exact:
+            return self.exact[text.strip().lower()]  # the whole value is a person: an actor, an owner, an author
+        for pattern, role in self.patterns:
+            text = _replace(pattern, role, text)
+        return text
+
+
+def _replace(pattern: re.Pattern[str], role: Callable[[str], str], text: str) -> str:
+    return pattern.sub(lambda m: _cased(role(m.group()), text, m.start()), text)
+
+
+def _alternatives(names: dict[str, str]) -> str:
+    ordered = sorted(names, key=len, reverse=True)
+    return r"(?<![\w.@])(?:" + "|".join(re.escape(n) for n in ordered) + r")(?![\w@]|\.\w)"
 
 
 def _variants(person: str) -> list[str]:
-    """Return the ways text may name ``person``: as written, without "@", and each part of a full name."""
-    variants = [person]
-    bare = person.lstrip("@")
-    if bare != person and len(bare) >= 2:
-        variants.append(bare)
-    if "@" not in person:
-        variants += [part for part in re.split(r"[\s._-]+", bare) if len(part) >= 3 and part[:1].isupper()]
-    return variants
+    """Return the capitalised ways text may name ``person``: the handle without "@", each part of a full name."""
+    bare = person.strip().lstrip("@")
+    if "@" in bare:
+        return []  # an e-mail address: masked as one
+    variants = [bare[:1].upper() + bare[1:]] if person.strip().startswith("@") and len(bare) >= 2 else []
+    return variants + [part for part in re.split(r"[\s._-]+", bare) if len(part) >= 3 and part[:1].isupper()]
 
 
-def _cased(role: str, text: str, at: int, end: int) -> str:
+def _cased(role: str, text: str, at: int) -> str:
     before = text[:at].rstrip(" \t*_\"'“(")
-    if not before and not text[end:].strip():
-        return role  # the whole value is the name (an actor, an owner): a cell, not a sentence
     return role[:1].upper() + role[1:] if not before or before.endswith((".", "!", "?", "\n", ":", "-")) else role
 
 

@@ -175,12 +175,21 @@ def test_internal_parts_are_left_out_with_their_references():
 
 def test_every_mask_is_listed_for_review_with_where_it_was_found():
     checked = public.review(planted())
-    found = {m.original: m for m in checked.masks}
+    found = {m.original: m for m in checked.masks if m.kind != "person"}
+    people = {m.original: m for m in checked.masks if m.kind == "person"}
     assert found[HOST].replacement == masking.HOST and "title" in found[HOST].where
     assert found[EMAIL].kind == "email" and found[TICKET].replacement == masking.TICKET
     assert found[TOKEN].replacement == masking.TOKEN and found[IP6].replacement == masking.IP
-    assert found["@jdoe"].replacement == public.ON_CALL
-    assert "Quokka" not in " ".join(found)  # internal parts are left out, not masked
+    assert people["@jdoe"].replacement == public.ON_CALL and people[EMAIL].replacement == public.ENGINEER
+    assert "Quokka" not in " ".join([*found, *people])  # internal parts are left out, not masked
+
+
+def test_a_handle_that_is_also_a_word_is_replaced_only_as_a_name():
+    pm = planted()
+    pm = dataclasses.replace(pm, actions=(dataclasses.replace(pm.actions[0], owner="@will"),),
+                             report=Report(summary="@will said the pool will fill. Will checked it. WILL?"))
+    assert public.public_version(pm).report.summary == (
+        "An engineer said the pool will fill. An engineer checked it. WILL?")
 
 
 def test_the_public_version_is_checked_for_blameless_language_too():

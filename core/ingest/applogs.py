@@ -33,10 +33,11 @@ _SYSLOG = ("critical", "critical", "critical", "error", "warn", "info", "info", 
 _WORDS = "TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRIT|CRITICAL|FATAL|PANIC|SEVERE"
 _TITLE_WORDS = "Trace|Debug|Info|Information|Notice|Warn|Warning|Error|Critical|Fatal|Severe"
 # the level sits among the first words: after a pid (HDFS, OpenStack), a node and a facility (BGL), a dash,
-# between pipes; a capitalised "Warning" only first or second (later it is likely part of the sentence)
+# between pipes; a capitalised "Warning" only first or second (later it is likely part of the sentence);
+# "error:" first or after "program[pid]:", never inside a sentence ("runtime error: index out of range")
 _TEXT_LEVEL = re.compile(rf"^(?P<pre>(?:[^\s|]+[\s|]+){{0,6}}?)(?:\[?(?P<lvl>{_WORDS})\]?"
                          rf"|\[(?:[\w-]+:)?(?P<low>(?i:{_WORDS}))\]"
-                         rf"|(?<![^\s|]\s)(?<![^\s|]\s\s)(?P<colon>(?i:error|warning|warn|fatal|critical|crit)):)"
+                         rf"|(?<![^\s|:]\s)(?<![^\s|:]\s\s)(?P<colon>(?i:error|warning|warn|fatal|critical|crit)):)"
                          r"(?:[\s:|,-]+|$)")
 _TITLE_LEVEL = re.compile(rf"^(?P<pre>(?:\S+\s+)?)<?(?P<title>{_TITLE_WORDS})>?(?=\s)(?P<column>\s{{2,}})?")
 _ONE_LETTER = re.compile(r"^(?P<pre>(?:\d+\s+){1,2})(?P<one>[VDIWEFA])\s+")  # logcat: PID TID LEVEL TAG: message
@@ -119,7 +120,8 @@ def split_level(text: str) -> tuple[str | None, str]:
     if match is not None:
         # before the level: a pid, a pod, a host or a thread say nothing; a component ("checkout:") says who
         pre = match["pre"]
-        keep = pre if pre.rstrip().endswith(":") else ""
+        last = pre.split()[-1] if pre.strip() else ""
+        keep = last + " " if last.endswith(":") else ""  # the program or component just before the level
         return canonical_level(match["lvl"] or match["low"] or match["colon"]), keep + text[match.end():]
     match = _TITLE_LEVEL.match(text)
     if match is not None:  # "Warning   CBS  message" is a column; "Error connecting to db" keeps its first word

@@ -2,12 +2,14 @@
 
 One finder covers the layouts of application logs: ISO-8601 with or without ``T`` (comma or dot
 fractions, ``/`` or ``.`` separators, a zone or none), log4j ``yy/MM/dd HH:mm:ss``, compact
-``yyMMdd HHmmss``, ``yyyyMMdd-H:m:s:SSS``, ``[Dow Mon DD HH:MM:SS[.ffffff] YYYY]`` (the Apache error
-log), syslog ``Mon DD HH:MM:SS``, logcat ``MM-DD HH:MM:SS.mmm``, ``MM.dd HH:mm:ss``, and Unix epoch
-seconds or milliseconds. The time may follow up to ``MAX_PREFIX`` words (a file name, a host, a
-dash) and sit in brackets. A layout without a year takes the one that puts the date nearest the
-incident window; a time without a zone is converted with the zone the user chose, and otherwise
-stops the import (``TimezoneRequiredError``): times are never guessed. Epoch times are UTC.
+``yyMMdd HHmmss``, ``yyyyMMdd-H:m:s:SSS``, ``[Dow Mon DD HH:MM:SS[.ffffff] YYYY]`` (the Apache
+error log), ``DD Mon YYYY HH:MM:SS`` (Redis, log4j's DATE), syslog ``Mon DD HH:MM:SS``, logcat
+``MM-DD HH:MM:SS.mmm``, ``MM.dd HH:mm:ss``, and Unix epoch seconds or milliseconds. The time may
+follow up to ``MAX_PREFIX`` words (a file name, a host, a dash) and sit in brackets, or follow
+logfmt's ``ts=``. An epoch time followed by a human one (cluster logs) reads the message after the
+second. A layout without a year takes the one that puts the date nearest the incident window; a
+time without a zone is converted with the zone the user chose, and otherwise stops the import
+(``TimezoneRequiredError``): times are never guessed. Epoch times are UTC.
 
 The layout and prefix that matched the previous line are tried first, so a file costs about one
 regular-expression match a line.
@@ -22,6 +24,7 @@ from typing import NamedTuple
 from core.ingest.timestamps import MONTHS, Clock, from_epoch
 
 MAX_PREFIX = 3
+_EPOCH = "epoch"
 _FRACTION = r"(?:[.,:](?P<f>\d{1,9}))?"
 _ZONE = r"(?: ?(?P<z>Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)(?![\w:]))?"
 _HMS = r"(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})"
@@ -36,6 +39,7 @@ _PATTERNS = (
     ("log4j", r"(?P<y>\d{2})/(?P<M>\d{2})/(?P<D>\d{2}) " + _HMS + r"(?:[.,](?P<f>\d{1,9}))?"),
     ("compact", r"(?P<y>\d{2})(?P<M>[01]\d)(?P<D>[0-3]\d) (?P<h>[0-2]\d)(?P<m>[0-5]\d)(?P<s>[0-5]\d)"),
     ("dashed", r"(?P<Y>\d{4})(?P<M>[01]\d)(?P<D>[0-3]\d)-(?P<h>\d{1,2}):(?P<m>\d{1,2}):(?P<s>\d{1,2})" + _FRACTION),
+    ("dmy", r"(?P<D>\d{1,2})[ -]" + _MON + r"[ -](?P<Y>\d{4})[ :]" + _HMS + r"(?:[.,](?P<f>\d{1,9}))?" + _ZONE),
     ("syslog", _MON + r" +(?P<D>\d{1,2})(?: (?P<Y>\d{4}))? " + _HMS + r"(?:\.(?P<f>\d{1,9}))?" + _ZONE),
     ("logcat", r"(?P<M>[01]\d)-(?P<D>[0-3]\d) " + _HMS + r"\.(?P<f>\d{3,6})"),
     ("monthday", r"(?P<M>[01]\d)\.(?P<D>[0-3]\d) " + _HMS),
@@ -84,15 +88,29 @@ class TimeFinder:
             if words < len(starts):
                 match = LAYOUTS[layout][1].match(line, starts[words])
                 if match is not None:
-                    return Found(layout, match, _rest(line, match.end()))
+                    return self._found(layout, match, line)
         starts = _starts(line)
         for words, start in enumerate(starts):
             for layout, (_, pattern) in enumerate(LAYOUTS):
                 match = pattern.match(line, start)
                 if match is not None:
                     self._last = (layout, words)
-                    return Found(layout, match, _rest(line, match.end()))
+                    return self._found(layout, match, line)
         return None
+
+    def _found(self, layout: int, match: re.Match[str], line: str) -> Found:
+        found = Found(layout, match, _rest(line, match.end()))
+        return self._after_second_time(found) if LAYOUTS[layout][0] == _EPOCH else found
+
+    def _after_second_time(self, found: Found) -> Found:
+        """Return ``found`` with its rest cut after a second, human time (epoch-stamped logs repeat it)."""
+        starts = _starts(found.rest)
+        for start in starts:
+            for name, pattern in LAYOUTS:
+                match = pattern.match(found.rest, start) if name != _EPOCH else None
+                if match is not None:
+                    return found._replace(rest=_rest(found.rest, match.end()))
+        return found
 
     def convert(self, found: Found, line_number: int) -> datetime | None:
         """Return a found time as UTC, None when it is no real date; raise when it has no zone and none is assumed."""

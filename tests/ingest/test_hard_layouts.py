@@ -1,4 +1,4 @@
-"""Hand-written logs in the style of real systems (``data/layouts/hard``): read, and their problems proposed."""
+"""Hand-written logs in the style of real systems (``layouts/hard``, ``layouts/holdout``): read, problems proposed."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from core.ingest import logs
 from tests.ingest.conftest import DEMO_WINDOW, NOW
 from tests.ingest.layout_logs import ROOT
 
-FILES = sorted(p for p in (ROOT / "hard").iterdir() if not p.name.endswith(".truth.json"))
+FILES = sorted(p for name in ("hard", "holdout") for p in (ROOT / name).iterdir()
+               if not p.name.endswith(".truth.json"))
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

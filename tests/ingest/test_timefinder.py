@@ -46,6 +46,10 @@ def _finder(zone=UTC, around=T) -> TimeFinder:
      "connection pool exhausted (max 20)"),
     ("- 1773496937 2026.03.14 R02-M1-N0 2026-03-14-14.02.17.1 R02-M1-N0 RAS KERNEL FATAL data TLB error", 0, "fatal",
      "data TLB error"),
+    ("1:M 14 Mar 2026 14:02:17.500 # WARNING: 2 clients exceeded the limit", 500000, "warn",
+     "2 clients exceeded the limit"),
+    ("- 1773496937 2026.03.14 dn1 Mar 14 14:02:17 dn1/dn1 postfix/postdrop[1]: warning: unable to look up", 0, "warn",
+     "postfix/postdrop[1]: unable to look up"),
 ])
 def test_a_time_in_any_common_layout_and_the_level_wherever_it_is(line, micro, level, message):
     finder = _finder()

@@ -48,6 +48,10 @@ _PUBLIC_TLDS = frozenset({
     "com", "net", "org", "io", "dev", "co", "cloud", "app", "ai", "biz", "info", "tech", "xyz", "me", "us", "eu", "de",
     "uk", "fr", "nl", "se", "no", "dk", "fi", "es", "it", "pl", "ch", "at", "be", "ie", "ca", "au", "jp", "in", "br",
 })
+# a label or setting that names a machine: its value is a host whatever it looks like ("host=db-prod-01")
+_MACHINE = re.compile(r"\b(?:instance|host|hostname|pod|pod_name|node|nodename|ip|server|machine|container|"
+                      r"kubernetes_pod_name|kubernetes_node)\s*[=:]\s*\"?([^\s,;\"}]+)", re.IGNORECASE)
+_POD = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)*-[a-f0-9]{8,10}-[a-z0-9]{5}\b")  # a Deployment's pod name
 _NOT_TICKETS = "AI|PM|ISO|UTF|RFC|SHA|CVE|TLS|SSL|HTTP|IPV|UTC|GMT"  # our action ids, ids and standards
 _TICKET_KEY = re.compile(rf"\b(?!(?:{_NOT_TICKETS})-)[A-Z][A-Z0-9]{{1,9}}-\d{{2,}}\b")
 
@@ -89,6 +93,11 @@ def find(text: str) -> list[Found]:
             add(m.start(), m.end(), IP)
     for m in _AWS_HOST.finditer(text):
         add(m.start(), m.end(), HOST)
+    for m in _POD.finditer(text):
+        add(m.start(), m.end(), HOST)
+    for m in _MACHINE.finditer(text):
+        if not m.group(1).startswith("["):  # already masked as an IP or a host
+            add(m.start(1), m.end(1), HOST)
     for m in _HOSTNAME.finditer(text):
         if is_internal_host(m.group()):
             add(m.start(), m.end(), HOST)

@@ -227,6 +227,9 @@ def _walk(value: T, where: str, visit: Callable[[str, str], str]) -> T:
     """Return ``value`` with ``visit(text, where)`` applied to every free-text string inside it."""
     if isinstance(value, str):
         return visit(value, where)  # type: ignore[return-value]
+    if isinstance(value, tuple) and where.endswith("labels"):
+        # a label is read with its name, so "instance=db-prod-01" is known for a machine
+        return tuple(tuple(visit(f"{k}={v}", where).partition("=")[::2]) for k, v in value)  # type: ignore[return-value]
     if isinstance(value, tuple):
         return tuple(_walk(v, where, visit) for v in value)  # type: ignore[return-value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

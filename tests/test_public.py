@@ -45,7 +45,7 @@ EMAIL = "jane.doe@acme-corp.com"
 TICKET = "https://acme.atlassian.net/browse/OPS-4711"
 GRAFANA = "http://grafana.corp/d/checkout"
 SECRETS = [TOKEN, SLACK, AWS, HOST, K8S, IP, IP6, EMAIL, TICKET, GRAFANA, "OPS-4711", "token=s3cr3tv4lue",
-           "acme-corp", "atlassian"]
+           "acme-corp", "atlassian", "worker-pool-b3", "7d9f8b6c5"]
 PEOPLE = ["Jane Doe", "@jdoe", "jdoe", "Priya Raman", "@kwame", "kwame", "Oskar Lindqvist", "@li.wei", "Jane", "Priya",
           "Oskar", "Lindqvist", "Raman"]
 INTERNAL = ["Quokka", "Narwhal", "Axolotl"]  # only in parts marked internal
@@ -81,7 +81,8 @@ def planted():
         runbook=GRAFANA,
         events=events,
         gaps=(DataGap(SourceKind.ALERTS, f"Alertmanager at {IP}:9093 kept 5 days ({EMAIL})"),),
-        series=(MetricSeries("up", (("instance", f"{IP}:9100"), ("host", HOST)),
+        series=(MetricSeries("up", (("instance", f"{IP}:9100"), ("host", HOST), ("node", "worker-pool-b3"),
+                                    ("pod", "checkout-api-7d9f8b6c5-x2x4z")),
                              (MetricPoint(START, 1.0), MetricPoint(at(14, 10), 0.0))),),
         alerts=(AlertInterval("HighErrorRate", "critical", at(14, 4), at(14, 20), (("instance", IP),)),),
         immediate_cause=f"Pool on {HOST} exhausted; {PLANT}",
@@ -206,6 +207,7 @@ def test_the_public_version_is_checked_for_blameless_language_too():
     ("see JIRA-123 and AI-001 and UTF-8", "see [ticket] and AI-001 and UTF-8"),
     ("Bearer abcdef1234567890XYZ", "[token]"),
     ("orders.customer_email has no index", "orders.customer_email has no index"),
+    ("host=db-prod-01, checkout-api-7d9f8b6c5-x2x4z restarted", "host=[internal host], [internal host] restarted"),
 ])
 def test_masking_finds_internal_details_and_leaves_ordinary_text(text, expected):
     assert masking.mask(text) == expected

@@ -22,6 +22,8 @@ DRAFT_MARK = "[Draft from the data: check every number, then edit or accept it]"
 SECTIONS = ("summary", "impact")
 """The report sections that can be drafted."""
 
+_LAG = timedelta(minutes=5)
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -75,7 +77,7 @@ def draft_summary(pm: PostMortem) -> Draft:
     span = f"from {start:%H:%M} to {end:%H:%M} UTC ({_minutes(end - start)})"
     figures.append(Figure(_minutes(end - start), "the difference of the two times above"))
     service = pm.services[0] if pm.services else "the service"
-    errors = _peak(pm, chart_series.Role.ERRORS)
+    errors = _peak(pm, chart_series.Role.ERRORS, start, end)
     if errors is not None and errors.unit == "%":
         figures.append(_peak_figure(errors))
         what = f"up to {_number(errors.value)} % of {service} requests failed"
@@ -120,7 +122,7 @@ def draft_impact(pm: PostMortem) -> Draft:
     lines = [f"- Users of {' and '.join(pm.services) or 'the service'} affected for {_minutes(end - start)} "
              f"({start:%H:%M}–{end:%H:%M} UTC)."]
     for role in (chart_series.Role.ERRORS, chart_series.Role.SATURATION):
-        peak = _peak(pm, role)
+        peak = _peak(pm, role, start, end)
         if peak is None:
             continue
         figures.append(_peak_figure(peak))
@@ -177,23 +179,22 @@ def _alert_at(pm: PostMortem, when: datetime) -> str:
     return min(near, key=lambda a: abs(a.start - when)).name if near else ""
 
 
-def _peak(pm: PostMortem, role: chart_series.Role) -> _Peak | None:
-    """Return the highest value of the first series of ``role`` (by the chart's ranking), with its baseline."""
+def _peak(pm: PostMortem, role: chart_series.Role, start: datetime, end: datetime) -> _Peak | None:
+    """Return the highest value during impact of the first series of ``role`` (the chart's ranking), with its baseline.
+
+    The peak is looked for from ``start`` to ``end`` (plus the 5 min a rate over 5 min lags), else anywhere.
+    """
     described = sorted((s for s in chart_series.describe(pm) if s.role is role and s.points), key=lambda s: s.rank)
     for s in described:
         finite = [p for p in s.points if math.isfinite(p.value)]
+        during = [p for p in finite if start <= p.time <= end + _LAG]
         if not finite:
             continue
-        top = max(finite, key=lambda p: p.value)
-        before = sorted(p.value for p in finite if p.time < (_impact_start(pm)))
+        top = max(during or finite, key=lambda p: p.value)
+        before = sorted(p.value for p in finite if p.time < start)
         baseline = before[len(before) // 2] if before else None
         return _Peak(s.title, top.value, s.unit, top.time, baseline)
     return None
-
-
-def _impact_start(pm: PostMortem) -> datetime:
-    event = _milestone(pm, Milestone.IMPACT_START)
-    return event.time if event else pm.start
 
 
 def _peak_figure(peak: _Peak) -> Figure:

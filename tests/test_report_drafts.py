@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 import pytest
 
 from core import demo, postmortem_service, report_drafts
 from core.export import document
-from core.models import Report
+from core.models import MetricPoint, Report
 from tests.apptest import by_label, open_app
 from tests.factories import NOW, complete_postmortem
 
@@ -98,3 +99,11 @@ def test_the_report_step_offers_the_public_downloads_and_saves_internal_marks(ap
     text = "\n".join(m.value for m in app.markdown)
     assert "replacements to review" in text and "**Left out:** Root cause" in text
     assert len(app.dataframe) >= 1  # the masks: @maria, @dan… named by role
+
+
+def test_the_peak_is_the_one_during_impact_not_a_later_spike(demo_pm):
+    errors = next(s for s in demo_pm.series if "5xx" in s.query)
+    spike = (*errors.points, MetricPoint(demo_pm.end - timedelta(minutes=1), 0.9))
+    pm = dataclasses.replace(demo_pm, series=tuple(dataclasses.replace(s, points=spike) if s is errors else s
+                                                   for s in demo_pm.series))
+    assert "up to 56 % of checkout requests failed" in report_drafts.draft_summary(pm).text

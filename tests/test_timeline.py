@@ -314,3 +314,14 @@ def test_two_logs_without_alerts_that_disagree_are_still_flagged(two_logs):
     alone = timeline.shift_source(dataclasses.replace(two_logs, alerts=()), "checkout-api", HOUR)
     skews = timeline.detect_skew(alone)
     assert skews and all(abs(s.offset) == HOUR for s in skews)
+
+
+def test_a_release_seen_in_a_log_before_its_deploy_began_is_skew():
+    deploy = make_event("D1", at(14, 0), "Deploy checkout-api v2.3.0 started", source="GitHub deployments",
+                        kind=EventKind.DEPLOY)
+    early = (make_event("L1", at(13, 1), "Starting checkout-api v2.3.0 (commit 9f3c2ab)", source="checkout-api"),
+             make_event("L2", at(13, 3), "pool exhausted on the v2.3.0 pods", source="checkout-api"))
+    pm = complete_postmortem(events=(*EVENTS, deploy, *early))
+    (skew,) = timeline.detect_skew(pm)
+    assert (skew.source, skew.offset) == ("checkout-api", HOUR)
+    assert "before the deploy of 2.3.0 began at 14:00:00 UTC" in skew.reason

@@ -8,6 +8,7 @@ line up with the other sources only once shifted, by whole hours or any number o
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ class Skew:
 SKEW_MARGIN = timedelta(minutes=10)
 """How far outside the incident (window and the other sources' events) a source's events may fall."""
 
+_VERSION = re.compile(r"\bv?\d+\.\d+\.\d+\b")  # a release: a symptom of it cannot come before its deploy
 _CAUSALITY_TOLERANCE = timedelta(minutes=2)  # Alertmanager and the ALERTS history differ by one rule step
 _MAX_OFFSET_HOURS = 14  # time zones run from -12:00 to +14:00
 _PLACED_KINDS = frozenset({EventKind.LOG, EventKind.METRIC, EventKind.ALERT, EventKind.PAGE, EventKind.CHAT})
@@ -51,6 +53,30 @@ def _causality_breaches(own: Sequence[TimelineEvent], others: Sequence[TimelineE
             if cause_times and effect_times and min(effect_times) < min(cause_times) - _CAUSALITY_TOLERANCE:
                 breaches.append(f"{effect_name} at {min(effect_times):%H:%M:%S} UTC, before {cause_name} at "
                                 f"{min(cause_times):%H:%M:%S} UTC")
+    return breaches + _version_breaches(own, others, shift)
+
+
+def _versions(event: TimelineEvent) -> set[str]:
+    return {v.lstrip("vV") for v in _VERSION.findall(event.event)}
+
+
+def _version_breaches(own: Sequence[TimelineEvent], others: Sequence[TimelineEvent], shift: timedelta) -> list[str]:
+    """Return the events that mention a version before another source's deploy of it began (a symptom first)."""
+    breaches = []
+    for deploys, mentions, deploy_shift, mention_shift in ((others, own, timedelta(0), shift),
+                                                           (own, others, shift, timedelta(0))):
+        deployed: dict[str, datetime] = {}
+        for event in deploys:
+            if event.kind is EventKind.DEPLOY:
+                for version in _versions(event):
+                    time = event.time + deploy_shift
+                    deployed[version] = min(time, deployed.get(version, time))
+        for event in mentions:
+            for version in _versions(event) & deployed.keys():
+                if event.time + mention_shift < deployed[version] - _CAUSALITY_TOLERANCE:
+                    breaches.append(f"\"{event.event[:60]}\" at {event.time + mention_shift:%H:%M:%S} UTC, before "
+                                    f"the deploy of {version} began at {deployed[version]:%H:%M:%S} UTC")
+                    return breaches
     return breaches
 
 
@@ -108,8 +134,10 @@ def detect_skew(pm: PostMortem) -> list[Skew]:
     """Return the sources whose events contradict the others by whole hours, with the likely offset.
 
     A source is suspect when its events acknowledge a page before it was sent (or page before any alert
-    fired), or when most of its events fall outside the incident and the other sources' events; it is
-    reported when shifting it by whole hours (the fewest that work) puts every event in place.
+    fired, or mention a release before another source's deploy of it began), or when most of its events
+    fall outside the incident and the other sources' events; it is reported when shifting it by whole
+    hours (the fewest that work) puts every event in place. A log whose errors per minute line up with
+    the other sources only once shifted is reported too (``rates``), by whole hours or minutes.
     """
     visible = [e for e in pm.events if not e.hidden]
     found = []

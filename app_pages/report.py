@@ -17,12 +17,11 @@ edit = {"actor": state.actor(), "now": deps.now(), "repo": deps.repository()}
 clock_state, clock_words = report_text.publication_clock(pm.end, pm.published_at, deps.now())
 st.markdown(f"**48-hour clock:** {clock_words}.")
 
-report_drafts_view.draft_button(pm, readonly=readonly)
 sections = {}
 for name, label, help_text in views.REPORT_SECTIONS:
     sections[name] = st.text_area(label, value=getattr(pm.report, name), disabled=readonly, key=key(STEP, name),
                                   help=help_text, height=110)
-    report_drafts_view.draft_note(pm, name, readonly=readonly)
+    report_drafts_view.draft_note(pm, name, sections[name], readonly=readonly)
 left, right = st.columns(2)
 reviewers = left.text_input("Reviewer(s), comma-separated", value=", ".join(pm.reviewers), disabled=readonly,
                             key=key(STEP, "reviewers"))
@@ -42,6 +41,7 @@ if not readonly:
         pm = postmortem_service.update_report(pm, Report(**sections), reviewers=views.split_list(reviewers),
                                               reviewed_at=reviewed_at, **edit)
         state.save(pm)
+report_drafts_view.draft_button(pm, readonly=readonly)  # after the save: it sees a section emptied just now
 
 st.subheader("Blameless-language check")
 findings = report_text.open_findings(pm)

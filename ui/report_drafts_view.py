@@ -24,9 +24,9 @@ def draft_button(pm: PostMortem, *, readonly: bool) -> None:
         st.rerun()
 
 
-def draft_note(pm: PostMortem, section: str, *, readonly: bool) -> None:
-    """Under a drafted section: say it is a draft, list where each number came from, offer to accept it."""
-    if section not in report_drafts.SECTIONS or not report_drafts.is_draft(getattr(pm.report, section)):
+def draft_note(pm: PostMortem, section: str, text: str, *, readonly: bool) -> None:
+    """Under a drafted section (``text`` as the box holds it): say it is a draft, list sources, offer to accept it."""
+    if section not in report_drafts.SECTIONS or not report_drafts.is_draft(text):
         return
     st.warning("This is a draft written from the data. Check each number against its source below, then edit "
                "the text or accept it.", icon=":material/edit_note:")

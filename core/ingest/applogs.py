@@ -1,10 +1,12 @@
-"""Application logs (kubectl, JSON lines, syslog, plain): levels, error signatures and deploy lines.
+"""Application logs (kubectl, JSON lines, syslog, plain): levels, error and warning templates, deploy lines.
 
 Each format module turns a line into a ``Parsed`` (UTC time, level, message) or raises
 ``LineRejected``; ``AppLog`` does the rest the same way for all of them. A line is an error when
-its level is error, critical or fatal, or, when it has no level, when it says ERROR, FATAL,
-CRITICAL, panic or exception; its signature is its level plus its message template. A line that is
-not an error and mentions starting, deploying, rolling out, restarting or a version is a deploy.
+its level is error, critical or fatal, or, when it has no level, when it says ERROR, FATAL, panic,
+exception, or reports a failure in plain words ("failed", "refused", "timed out"). Errors and
+warnings are grouped by template (``miner``: Drain over masked messages) and proposed by their first
+line's message. A line that is not one of them and says deploy, roll out/back or restart, or starts
+something with a version, is a deploy.
 """
 
 from __future__ import annotations

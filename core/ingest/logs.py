@@ -1,11 +1,13 @@
 """Importing a log file: detect its format, stream it, and propose candidate events and per-minute series.
 
 Formats: ``nginx`` (nginx/Apache access logs), ``jsonl`` (JSON lines), ``kubectl`` (``kubectl logs
---timestamps``, with or without ``--prefix``), ``syslog`` (RFC 5424 and 3164) and ``plain`` (``TIME
-message``); gzip files are recognised by their magic bytes. ``format="auto"`` sniffs the first 50
-non-empty lines (indented ones, which continue a record, aside) and picks the format most of them
-fit, ties going to the more specific format, in that order. More than half must fit, or the file is
-refused with the formats tried; a format given by hand must pass the same test.
+--timestamps``, with or without ``--prefix``), ``syslog`` (RFC 5424 and 3164) and ``plain``: any text
+log whose lines carry a time in a layout ``timefinder`` knows (ISO, log4j, compact, Apache error
+log, logcat, Windows servicing, epoch…, after a file name or host if need be); gzip files are
+recognised by their magic bytes. ``format="auto"`` sniffs the first 50 non-empty lines (indented
+ones, which continue a record, aside) and picks the format most of them fit, ties going to the more
+specific format, in that order. More than half must fit, or the file is refused with the formats
+tried; a format given by hand must pass the same test.
 
 What the result holds:
 
@@ -17,9 +19,11 @@ What the result holds:
   ``rejected_reasons``; their number is ``ImportResult.skipped_outside_window``, for a note such
   as "1,234 lines outside the incident window were skipped". ``source.covered`` spans the first
   to the last kept line.
-* Candidates: the first occurrence of each error signature, 5xx or error bursts (start and end),
-  and deploys/restarts; ids are a hash of ``origin`` and the signature, so importing the same
-  file again yields the same ids. Series: lines per minute (access logs: total and per status
+* Candidates: the first occurrence of each error or warning template (Drain, see ``miner``), its
+  text the first line's message; 5xx or error bursts (start and end, an access log's requests folded
+  into the start with a status × path breakdown); deploys and restarts; ranked and cut to 40 (see
+  ``ranking``). Ids are a hash of ``origin`` and the signature, so importing the same file again
+  yields the same ids. Series: lines per minute (access logs: total and per status
   class; application logs: total and per level), with zeros, over the covered minutes.
 * A time without a zone raises ``TimezoneRequiredError`` unless ``assume_tz`` is given; a time
   with a zone keeps it. RFC 3164 syslog also has no year: ``year``, else the one nearest the window.

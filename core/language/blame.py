@@ -21,6 +21,10 @@ ACT_VERBS = frozenset({
 EVIDENCE = lexicon.JUDGEMENT_WORDS | {"instead", "without", "anyway", "despite", "destructive", "unbounded",
                                       "oversized", "malformed", "never", "worse", "accident", "blindly", "mistake",
                                      "mistakes", "public", "publicly"}
+# What a person's thing (a script, a typo, a change) does when the sentence makes it the cause.
+_THING_HARM = frozenset({"stop", "fill", "block", "lock", "kill", "hit", "flood", "delete", "wipe", "drop", "take",
+                         "bring", "cause", "break", "crash", "overwrite", "duplicate", "corrupt", "expose", "leave",
+                         "trigger", "remove", "disable", "revoke", "cost", "make"})
 _STRONG_JUDGEMENT = frozenset({"careless", "carelessly", "carelessness", "negligent", "negligence", "negligently",
                                "sloppy", "sloppily", "lazy", "incompetent", "incompetently", "incompetence",
                                "inattentive", "stupid", "silly", "rookie", "reckless", "recklessly", "shoddy"})
@@ -128,7 +132,8 @@ def _as_subject(person: Token, score: float) -> Iterator[Hit]:
     while subject.dep_ == "conj":
         subject = subject.head
     role = subject.dep_
-    if role == "npadvmod" and subject.i < subject.head.i and not _has_own_subject(subject.head):
+    if role in ("npadvmod", "intj", "dep", "nmod") and subject.i < subject.head.i and (
+            subject.head.pos_ == "VERB" and not _has_own_subject(subject.head)):
         role = "nsubj"  # a name the parser took for an adverbial ("Andrea forgot that…") is the subject
     if role not in ("nsubj", "nsubjpass"):
         return
@@ -188,7 +193,7 @@ def _as_link(person: Token, phrase: Token, score: float) -> Iterator[Hit]:
     """A person, or a person's thing, placed as the cause: subject of harm, agent, "because of", "root cause was"."""
     if phrase.dep_ == "nsubj":
         for verb in _verbs_of(phrase):
-            if is_harm(verb, phrase):
+            if is_harm(verb, phrase) or (verb.lemma_ in _THING_HARM and not _negated(verb) and phrase is not person):
                 yield Hit("person-as-cause", person, verb, score, rewrite.drop_possessor(person))
                 return
     clefts = [v for v in (*phrase.children, *phrase.head.children) if v.dep_ in ("relcl", "ccomp") and any(

@@ -8,7 +8,6 @@ items, and every number in it is listed with where it came from, so a reader can
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -236,6 +235,6 @@ def _first_clause(text: str) -> str:
     return clause[:1].lower() + clause[1:]
 
 
-def figures_text(figures: Sequence[Figure]) -> list[str]:
-    """Return one line per number: "value ← where it came from"."""
-    return [f"{f.value} ← {f.source}" for f in figures]
+def story(pm: PostMortem) -> str:
+    """Return the incident's story in one sentence (when, how long, how bad): e.g. a text alternative for the chart."""
+    return draft_summary(pm).text.removeprefix(DRAFT_MARK).strip().split(". ")[0].rstrip(".") + "."

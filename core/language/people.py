@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+from typing import TYPE_CHECKING
 
 from core.language import lexicon, model
 from core.language.findings import Context
+
+if TYPE_CHECKING:  # spaCy is imported when the model is first loaded, not with this module
+    from spacy.tokens import Token
 
 _TITLES = frozenset({"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "mx", "mx."})
 

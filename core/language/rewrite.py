@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Token
+if TYPE_CHECKING:  # spaCy is imported when the model is first loaded, not with this module
+    from spacy.tokens import Token
+
 
 _IRREGULAR = {
     "break": "broken", "take": "taken", "bring": "brought", "forget": "forgotten", "run": "run", "write": "written",

@@ -203,6 +203,8 @@ class AppLog:
         elif _DEPLOY.search(message) or (_STARTED.search(message) and _VERSION.search(message)):
             template_text = templates.deploy_template(message)
             findings.deploy(time, signature=template_text, event=templates.display(template_text), line=line)
+        elif level != "debug" and level != "trace":
+            findings.novelty.add(time, message, line)
 
     def series_labels(self) -> list[str]:
         """Return the levels seen in kept lines, most verbose first, unknown ones last."""

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from core.ingest import bursts, ranking
+from core.ingest import bursts, novelty, ranking
 from core.models import Candidate, EventKind, MetricPoint, MetricSeries, TimeWindow
 
 MAX_SIGNATURES = 500
@@ -83,6 +83,7 @@ class Findings:
         self.errors: dict[datetime, _ErrorMinute] = {}
         self.signatures: dict[str, _Occurrence] = {}
         self.deploys: dict[str, _Deploys] = {}
+        self.novelty = novelty.NewLines(window.start)
 
     def keep(self, time: datetime, lines: int = 1) -> bool:
         """Count ``lines`` read at ``time``; return True when they fall inside the window plus margin."""
@@ -187,6 +188,11 @@ class Findings:
         signatures = self._signature_candidates(bursts_found)
         found = [*signatures, *bursts_found, *self._deploy_candidates()]
         groups = {candidate_id(self.origin, signature): seen.group for signature, seen in self.signatures.items()}
+        impact = ranking.impact(found, groups, self.window)
+        for template, new in self.novelty.near(impact, self.first_kept):
+            found.append(Candidate(id=candidate_id(self.origin, f"new {template}"), time=new.time,
+                                   event=f"New before the impact: {' '.join(new.message.split())[:200]}",
+                                   source=self.source, count=new.count, example=new.line[:EXAMPLE_LENGTH]))
         return ranking.shown(found, window=self.window, groups=groups,
                              folded_id=candidate_id(self.origin, "folded"), source=self.source)
 

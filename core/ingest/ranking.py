@@ -2,11 +2,11 @@
 
 Order of importance: errors, bursts and warnings that came *before* the impact (the earliest signal
 is the most valuable line of a post-mortem); then other errors and bursts; then warnings and
-deploys; then the rest. Within each, a template **new** in the window (first seen at or after the
-window's start, so absent from the margin read before it) ranks above chronic noise seen before,
-and an earlier one above a later one. The impact is the first burst, else the first new error.
-At most ``MAX_SHOWN`` candidates are kept; the others are folded into one candidate that lists
-them, so they stay searchable.
+deploys; then the rest (INFO lines new just before the impact, see ``novelty``). Within each, a
+template **new** in the window (first seen at or after the window's start, so absent from the
+margin read before it) ranks above chronic noise seen before, and an earlier one above a later one.
+The impact is the first burst, else the first new error. At most ``MAX_SHOWN`` candidates are kept;
+the others are folded into one candidate that lists them, so they stay searchable.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ def _tier(candidate: Candidate, group: str | None, impact: datetime | None) -> i
     return 3
 
 
-def _impact(candidates: Sequence[Candidate], groups: Mapping[str, str], window: TimeWindow) -> datetime | None:
+def impact(candidates: Sequence[Candidate], groups: Mapping[str, str], window: TimeWindow) -> datetime | None:
+    """Return when the impact began: the first burst, else the first error new in the window, else None."""
     bursts = [c.time for c in candidates if _is_burst(c)]
     if bursts:
         return min(bursts)
@@ -48,11 +49,11 @@ def _impact(candidates: Sequence[Candidate], groups: Mapping[str, str], window: 
 def shown(candidates: Sequence[Candidate], *, window: TimeWindow, groups: Mapping[str, str], folded_id: str,
           source: str) -> tuple[Candidate, ...]:
     """Return the candidates to show, at most ``MAX_SHOWN`` (the rest folded into the last), ordered by time."""
-    impact = _impact(candidates, groups, window)
+    began = impact(candidates, groups, window)
 
     def importance(candidate: Candidate) -> tuple[int, int, datetime]:
         chronic = int(candidate.time < window.start)
-        return _tier(candidate, groups.get(candidate.id), impact), chronic, candidate.time
+        return _tier(candidate, groups.get(candidate.id), began), chronic, candidate.time
 
     ranked = sorted(candidates, key=importance)
     if len(ranked) > MAX_SHOWN:

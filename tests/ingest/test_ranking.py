@@ -49,3 +49,16 @@ def test_warnings_before_the_impact_and_new_templates_rank_above_chronic_noise()
                           source="app")
     ids = {c.id for c in shown}
     assert {"p", "n", "f"} <= ids and len(shown) == ranking.MAX_SHOWN
+
+
+def test_an_info_line_new_just_before_the_impact_is_proposed_chronic_ones_are_not():
+    start = DEMO_WINDOW.start
+    lines = [f"{start + timedelta(seconds=s - 1800):%Y-%m-%dT%H:%M:%SZ} INFO request {s} served in {s % 90}ms"
+             for s in range(0, 3600, 5)]
+    lines.append(f"{start + timedelta(minutes=7):%Y-%m-%dT%H:%M:%SZ} INFO switching orders reads to replica db-2")
+    lines += [f"{start + timedelta(minutes=10, seconds=s):%Y-%m-%dT%H:%M:%SZ} ERROR replica db-2 lag {s}s, "
+              "reads failed" for s in range(0, 600, 2)]
+    result = import_bytes(("\n".join(sorted(lines)) + "\n").encode(), "orders.log", window=DEMO_WINDOW,
+                          margin=timedelta(minutes=30))
+    new = [c.event for c in result.candidates if c.event.startswith("New before the impact")]
+    assert new == ["New before the impact: switching orders reads to replica db-2"]

@@ -26,14 +26,18 @@ def zone_picker(key: str) -> str:
                         "exported in UTC.")
 
 
-def incident_chart(pm: PostMortem, zone: str = "UTC") -> alt.VConcatChart:
-    """Return the chart of ``pm``, built once per post-mortem version and zone (building takes a moment)."""
-    return _chart(pm.id, pm.version, zone, pm)
+def incident_chart(pm: PostMortem, zone: str = "UTC", *, interactive: bool = True) -> alt.VConcatChart:
+    """Return the chart of ``pm``, built once per post-mortem version and zone (building takes a moment).
+
+    ``interactive=False`` (the shared view): no zoom, pan or selection, which a meeting does not need.
+    """
+    return _chart(pm.id, pm.version, zone, interactive, pm)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _chart(pm_id: str, version: int, zone: str, _pm: PostMortem) -> alt.VConcatChart:  # noqa: ARG001 (they key it)
-    return charts.timeline_chart(_pm, zone=zone)
+def _chart(pm_id: str, version: int, zone: str, interactive: bool,  # noqa: ARG001 (they key it)
+           _pm: PostMortem) -> alt.VConcatChart:
+    return charts.timeline_chart(_pm, zone=zone, interactive=interactive)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -91,6 +95,7 @@ def chart(pm: PostMortem, readonly: bool, zone: str = "UTC") -> None:
                "is UTC" + ("." if zone == "UTC" else f"; hovering a line shows the time in {zone} too."))
     picked = st.altair_chart(incident_chart(pm, zone), on_select="rerun",
                              selection_mode=["window"], key=state.widget_key(STEP, f"chart-v{pm.version}"))
+    st.caption(views.md(charts.story(pm)))  # the chart's text alternative, for everyone
     window = picked.selection.get("window", {}) if picked else {}
     bounds = next(iter(window.values()), None) if isinstance(window, dict) else None
     if not bounds or readonly:
@@ -148,4 +153,5 @@ def skews(pm: PostMortem, readonly: bool) -> None:
 def shared_chart(pm: PostMortem) -> None:
     """Draw the incident chart without selection (the read-only view) when there is anything to draw."""
     if charts.has_data(pm):
-        st.altair_chart(incident_chart(pm))
+        st.altair_chart(incident_chart(pm, interactive=False))
+        st.caption(views.md(charts.story(pm)))  # the chart's text alternative, for everyone

@@ -6,11 +6,12 @@
 
 from core.chart.choice import MAX_PANELS, default_keys, impact_window, shown
 from core.chart.downsample import MAX_POINTS, downsample
-from core.chart.figure import PRINT_ROWS, chart_json, chart_png, has_data, timeline_chart
+from core.chart.figure import PRINT_ROWS, chart_json, chart_png, has_data, story, timeline_chart
 from core.chart.panels import MAX_ROWS
 from core.chart.series import ChartSeries, Role, describe, series_key
 
 __all__ = [
     "MAX_PANELS", "MAX_POINTS", "MAX_ROWS", "PRINT_ROWS", "ChartSeries", "Role", "chart_json", "chart_png",
-    "default_keys", "describe", "downsample", "has_data", "impact_window", "series_key", "shown", "timeline_chart",
+    "default_keys", "describe", "downsample", "has_data", "impact_window", "series_key", "shown", "story",
+    "timeline_chart",
 ]

@@ -42,22 +42,44 @@ def timeline_chart(pm: PostMortem, *, width: int = 800, interactive: bool = True
                          .properties(height=strip_height)]
     described = describe(pm) if shown else ()
     window = choice.impact_window(pm)
+    notes: list[str] = []
     for number, one in enumerate(shown):
         x = panels.x_encoding(span, labelled=number == len(shown) - 1)
         share = choice.error_share(one, described, window)
         note = "" if share is None else (f"{share:.0%} of requests failed from {window.start:%H:%M} to "
                                          f"{window.end:%H:%M} UTC")
+        notes.append(note)
         charts.append(panels.panel(one, number, data, x, pm=pm, milestones=milestones, zone=zone, used=used,
                                    params=params if number == 0 else (), note=note))
     chart: alt.VConcatChart = (
-        alt.vconcat(*(c.properties(width=width) for c in charts), spacing=6)
+        # one image to a screen reader, named by its story (its marks are aria-hidden, not read one by one)
+        alt.vconcat(*(c.properties(width=width) for c in charts), spacing=6,
+                    description=story(pm, shown, notes))
         .resolve_scale(x="shared", color="independent", strokeDash="independent")
+        .configure(aria=False)  # with the marks' own aria=False: the selection brush is hidden from the tree too
         .configure_view(stroke="#cccccc")
         .configure_axis(labelFontSize=11, titleFontSize=11)
         .configure_legend(labelFontSize=11, titleFontSize=11)
         .configure_concat(spacing=6)
     )
     return chart
+
+
+def story(pm: PostMortem, shown: Sequence[ChartSeries] | None = None, notes: Sequence[str] = ()) -> str:
+    """Return the chart in one sentence, its text alternative: what is drawn, the milestones, how bad it got."""
+    if shown is None:
+        shown = tuple(choice.shown(pm))
+        described, window = describe(pm), choice.impact_window(pm)
+        notes = [f"{share:.0%} of requests failed from {window.start:%H:%M} to {window.end:%H:%M} UTC"
+                 for one in shown if (share := choice.error_share(one, described, window)) is not None]
+    marked = [f"{m.label.lower()} {t:%H:%M}" for m in Milestone if (t := pm.milestone_time(m)) is not None]
+    first = shown[0].title if shown else "alerts and events"
+    more = f" and {len(shown) - 1} more panel{'s' if len(shown) > 2 else ''}" if len(shown) > 1 else ""
+    parts = [f"The incident chart (UTC) shows {first}{more}"]
+    if marked:
+        parts.append("milestones: " + ", ".join(marked))
+    parts += [n for n in notes if n]
+    return "; ".join(parts) + "."
 
 
 def chart_json(pm: PostMortem) -> str:

@@ -72,7 +72,7 @@ def window_band(pm: PostMortem, x: XEncoding) -> alt.Chart:
     """Return the shaded incident window (no y: it fills the panel's height)."""
     span = f"{pm.start:%H:%M:%S}–{pm.end:%H:%M:%S} UTC ({report_text.format_duration(pm.end - pm.start)})"
     row = {"start": strip.ms(pm.start), "end": strip.ms(pm.end), "label": _WINDOW_LABEL, "span": span}
-    band: alt.Chart = alt.Chart(strip.table([row])).mark_rect(color=_WINDOW_FILL, opacity=0.6).encode(
+    band: alt.Chart = alt.Chart(strip.table([row])).mark_rect(aria=False, color=_WINDOW_FILL, opacity=0.6).encode(
         x=x("start"), x2="end:T",
         tooltip=[alt.Tooltip("label:N", title="Shaded"), alt.Tooltip("span:N", title="Window")])
     return band
@@ -96,7 +96,7 @@ def panel(series: ChartSeries, number: int, data: Any, x: XEncoding, *, pm: Post
         alt.Chart(data).transform_filter(f"datum.s == {number}")
         .transform_calculate(value=f"format(datum.v, ',.4~g') + ' ' + {json.dumps(series.unit)}", when=reading,
                              at="utcFormat(datum.t, '%H:%M:%S') + ' UTC'")
-        .mark_line(strokeWidth=1.6, color=_LINE, point=alt.OverlayMarkDef(size=14, opacity=0))
+        .mark_line(aria=False, strokeWidth=1.6, color=_LINE, point=alt.OverlayMarkDef(size=14, opacity=0, aria=False))
         .encode(x=x("t"), y=y, tooltip=tooltip)
     )
     if params:
@@ -107,10 +107,10 @@ def panel(series: ChartSeries, number: int, data: Any, x: XEncoding, *, pm: Post
     subtitle = " · ".join(part for part in (subtitle, note) if part)
     if peak is not None:
         layers.append(alt.Chart(strip.table([{"t": strip.ms(peak.time), "v": peak.value}]))
-                      .mark_point(shape="triangle-down", size=40, filled=True, color="#111111", yOffset=-6)
+                      .mark_point(aria=False, shape="triangle-down", size=40, filled=True, color="#111111", yOffset=-6)
                       .encode(x=x("t"), y=y))
     if milestones:
-        layers.append(alt.Chart(strip.table(milestones)).mark_rule(color="#222222", strokeWidth=1.2).encode(
+        layers.append(alt.Chart(strip.table(milestones)).mark_rule(aria=False, color="#222222", strokeWidth=1.2).encode(
             x=x("t"), strokeDash=strip.dash(used),
             tooltip=[alt.Tooltip("milestone:N", title="Milestone"), alt.Tooltip("at:N", title=TIME_TITLE)]))
     title = alt.TitleParams(series.title, subtitle=subtitle, anchor="start", fontSize=12, fontWeight="bold",

@@ -116,7 +116,7 @@ def layers(events: Sequence[TimelineEvent], alert_rows: Rows, frame: Frame, x: A
         top = strip_height - ROW_PX
         rows = [{"t": ms(e.time), "at": hms(e.time), "event": _short(e.event), "source": e.source, "actor": e.actor,
                  "y": top, "y2": strip_height} for e in plain]
-        found.append(alt.Chart(table(rows)).mark_rule(color="#666666", strokeWidth=1, opacity=0.7).encode(
+        found.append(alt.Chart(table(rows)).mark_rule(aria=False, color="#666666", strokeWidth=1, opacity=0.7).encode(
             x=x("t"), y=y, y2="y2:Q",
             tooltip=[alt.Tooltip("at:N", title="Time (UTC)"), alt.Tooltip("event:N", title="Event"),
                      alt.Tooltip("source:N", title="Source"), alt.Tooltip("actor:N", title="Actor")]))
@@ -142,9 +142,10 @@ def _alerts(rows: Rows, x: Any, y: alt.Y) -> list[Any]:
                alt.Tooltip("from:N", title="Firing from"), alt.Tooltip("to:N", title="Until"),
                alt.Tooltip("lasted:N", title="Lasted")]
     data = table(rows)
-    bars = alt.Chart(data).mark_rect(opacity=0.4, cornerRadius=2, stroke=_INK, strokeWidth=0.5).encode(
+    bars = alt.Chart(data).mark_rect(aria=False, opacity=0.4, cornerRadius=2, stroke=_INK, strokeWidth=0.5).encode(
         x=x("start"), x2="end:T", y=y, y2="y2:Q", color=colour, tooltip=tooltip)
-    names = alt.Chart(data).mark_text(align="left", baseline="middle", dx=4, fontSize=10, color="#111111").encode(
+    names = alt.Chart(data).mark_text(aria=False, align="left", baseline="middle", dx=4, fontSize=10,
+                                      color="#111111").encode(
         x=x("start"), y=alt.Y("mid:Q", scale=y["scale"], axis=None), text="alert:N", tooltip=tooltip)
     return [bars, names]
 
@@ -169,9 +170,9 @@ def _milestones(events: Sequence[TimelineEvent], frame: Frame, x: Any, y: alt.Y,
     tooltip = [alt.Tooltip("milestone:N", title="Milestone"), alt.Tooltip("at:N", title="Time (UTC)"),
                alt.Tooltip("event:N", title="Event")]
     return [
-        alt.Chart(table(rules)).mark_rule(color=_INK, strokeWidth=1.5).encode(
+        alt.Chart(table(rules)).mark_rule(aria=False, color=_INK, strokeWidth=1.5).encode(
             x=x("t"), y=y, y2="y2:Q", strokeDash=dash(used), tooltip=tooltip),
-        alt.Chart(table(labels)).mark_text(align="left", baseline="middle", fontSize=11, fontWeight="bold",
+        alt.Chart(table(labels)).mark_text(aria=False, align="left", baseline="middle", fontSize=11, fontWeight="bold",
                                            color=_INK).encode(x=x("t"), y=y, text="label:N"),
     ]
 

@@ -237,3 +237,10 @@ def test_the_factors_table_keeps_the_internal_mark():
 
     pm = planted()
     assert tables.factors_from_frame(tables.factors_frame(pm), pm) == pm.factors
+
+
+def test_editing_the_timeline_table_keeps_the_internal_marks():
+    from ui import tables
+
+    pm = planted()
+    assert tables.events_from_frame(tables.events_frame(pm), pm) == list(pm.events)

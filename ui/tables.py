@@ -114,6 +114,7 @@ def events_from_frame(frame: pd.DataFrame, pm: PostMortem) -> list[TimelineEvent
                 starred=_flag(record.get("starred")),
                 hidden=_flag(record.get("hidden")),
                 evidence=previous.evidence if previous else "",
+                internal=previous.internal if previous else False,  # marked on the Report step, not in this table
             )
         )
     return events

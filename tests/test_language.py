@@ -115,3 +115,12 @@ def test_lint_exits_zero_on_clean_text_and_checks_actions_per_line(tmp_path, cap
 def test_lint_of_a_missing_file_says_so(capsys):
     assert cli.main(["lint", "no-such-file.md"]) == 2
     assert "no-such-file.md: cannot read" in capsys.readouterr().err
+
+
+def test_core_loads_the_language_model_only_when_a_check_runs():
+    import subprocess
+    import sys
+
+    probe = "import sys, core.gates, core.report_text; print('spacy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

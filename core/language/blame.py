@@ -121,10 +121,20 @@ def _span(a: Token, b: Token) -> tuple[Token, Token]:
     return (a, b) if a.i <= b.i else (b, a)
 
 
+# Verbs that take a person as subject: a proper noun that forgets or botches something is someone.
+_HUMAN_ONLY = frozenset({"forget", "neglect", "overlook", "misread", "mistype", "botch", "mishandle", "misjudge",
+                         "sleep", "stamp", "finger", "bother"})
+
+
 def _people(sent: Span, context: Context) -> Iterator[tuple[Token, float]]:
     for token in sent:
         if token.pos_ in ("NOUN", "PROPN", "PRON", "X") and token.dep_ != "compound":
             score = person_score(token, context)
+            verbs = [token.head, *(c for c in token.head.children if c.dep_ == "conj")]
+            if score == 0 and token.pos_ == "PROPN" and token.dep_ == "nsubj" and any(
+                    v.lemma_ in _HUMAN_ONLY for v in verbs) and token.lower_ not in lexicon.TECHNOLOGY and not (
+                    context.is_system(token.text)):
+                score = 0.7
             if score > 0:
                 yield token, score
 

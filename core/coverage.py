@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import PurePath
 
+from core.ingest import logs
 from core.models import MetricSeries, PostMortem, SourceImport, SourceKind, TimeWindow
 
 MIN_GAP = timedelta(minutes=5)
@@ -28,8 +28,8 @@ def min_gap(window: TimeWindow) -> timedelta:
 
 def _series_of(pm: PostMortem, source: SourceImport) -> MetricSeries | None:
     """Return the total per-minute line count a log import made, found by the source name it carries."""
-    stem = PurePath(source.origin).name.split(".", 1)[0]
-    names = {f"{stem} log lines/min", f"{stem} requests/min", "nginx requests/min"}
+    names = {f"{logs.source_name(source.origin, 'plain')} log lines/min",
+             f"{logs.source_name(source.origin, 'nginx')} requests/min"}
     return next((s for s in pm.series if not s.labels and s.query in names), None)
 
 

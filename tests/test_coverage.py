@@ -51,3 +51,13 @@ def test_a_sparse_log_with_its_usual_quiet_minutes_has_no_gap():
     pm = make_postmortem(imports=(_log("cron.log", TimeWindow(START, END)),),
                          series=(_lines_per_minute("cron", counts),))
     assert coverage.uncovered(pm, SourceKind.LOGS) == []
+
+
+def test_an_access_log_is_matched_to_its_series_by_the_source_name_it_carries():
+    minutes = int((END - START) / timedelta(minutes=1))
+    counts = [30] * 20 + [0] * 15 + [30] * (minutes - 35)
+    series = MetricSeries("edge requests/min", (), tuple(
+        MetricPoint(START + timedelta(minutes=i), float(c)) for i, c in enumerate(counts)))
+    pm = make_postmortem(imports=(_log("edge-access.log", TimeWindow(START, END)),), series=(series,))
+    assert coverage.uncovered(pm, SourceKind.LOGS) == [
+        TimeWindow(START + timedelta(minutes=20), START + timedelta(minutes=35))]

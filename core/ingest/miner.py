@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import re
 
-from drain3.drain import Drain  # type: ignore[import-untyped]
-
 from core.ingest import templates
 
 SIMILARITY = 0.5
@@ -28,6 +26,9 @@ class Miner:
     """Give each message the id of its template; the same file always gives the same ids."""
 
     def __init__(self) -> None:
+        # imported here: drain3 brings jsonpickle and cachetools (~0.15 s), needed only when a log is read
+        from drain3.drain import Drain  # type: ignore[import-untyped]
+
         self._drain = Drain(sim_th=SIMILARITY, depth=DEPTH, max_children=100, max_clusters=MAX_TEMPLATES)
         self._known: dict[str, int] = {}  # masked message -> template id: repeats skip Drain
 

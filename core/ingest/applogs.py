@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from core.ingest import miner, templates
-from core.ingest.findings import Findings
+from core.ingest.findings import Findings, floor_minute
 from core.ingest.rejects import Rejects
 from core.ingest.streams import MAX_LINE, pieces
 
@@ -157,6 +157,7 @@ class AppLog:
         self.levels: set[str] = set()
         self._templates: dict[str, int] = {}  # error messages often repeat word for word
         self.miner = miner.Miner()
+        self._last_record: tuple[datetime, str] | None = None  # time and tag of the last error or warning
 
     def read(self, chunks: Iterable[bytes], *, parse: LineParser, continuations: bool) -> None:
         """Read every line of every chunk; with ``continuations``, records may span lines (stack traces)."""
@@ -188,6 +189,14 @@ class AppLog:
                                                              or _PROBLEM_WORDS.search(message) is not None))
         if error or level == "warn":
             kind = level or "error"
+            tag = message[:message.find(":", 0, 60) + 1]
+            if time.microsecond and (time, tag) == self._last_record and tag:
+                # the next line of one record logged line by line (Android's crash, a Java trace): same instant,
+                # same tag; it counts as an error line but proposes nothing of its own
+                if error:
+                    findings.errors_at(floor_minute(time), 1, (time, line), (time, line))
+                return
+            self._last_record = (time, tag)
             key = message[:templates.MESSAGE_PREFIX]  # not the whole message: up to 64 KiB each, 10,000 kept
             template = self._templates.get(key)
             if template is None:

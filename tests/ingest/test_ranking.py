@@ -62,3 +62,13 @@ def test_an_info_line_new_just_before_the_impact_is_proposed_chronic_ones_are_no
                           margin=timedelta(minutes=30))
     new = [c.event for c in result.candidates if c.event.startswith("New before the impact")]
     assert new == ["New before the impact: switching orders reads to replica db-2"]
+
+
+def test_a_crash_logged_line_by_line_at_one_instant_is_one_candidate():
+    crash = ["03-14 14:05:01.771  2417  2417 E AndroidRuntime: FATAL EXCEPTION: main",
+             "03-14 14:05:01.771  2417  2417 E AndroidRuntime: Process: com.example.shop, PID: 2417",
+             "03-14 14:05:01.771  2417  2417 E AndroidRuntime: java.lang.IllegalStateException: not attached"]
+    result = import_bytes(("\n".join(crash) + "\n").encode(), "logcat.log", window=DEMO_WINDOW, assume_tz=UTC)
+    assert [(c.event, c.count) for c in result.candidates] == [
+        ("First error: AndroidRuntime: FATAL EXCEPTION: main", 1)]
+    assert sum(p.value for s in result.series if s.labels == (("level", "error"),) for p in s.points) == 3

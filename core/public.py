@@ -248,8 +248,11 @@ def _label(value: object, where: str) -> str:
     if isinstance(value, PostMortem):
         return ""
     if isinstance(ident, str):
-        return f"{type(value).__name__} {ident}"
+        return f"{_NOUNS.get(type(value).__name__, type(value).__name__)} {ident}"
     return where
+
+
+_NOUNS = {"TimelineEvent": "Timeline event", "ContributingFactor": "Factor", "ActionItem": "Action"}
 
 
 def _kind(mask: str) -> str:

@@ -13,6 +13,7 @@ if link is None or link.pm_id != st.query_params.get("pm"):
 pm = deps.repository().get(link.pm_id)
 views.large_type()
 presentation.view(pm.id, token, present=st.query_params.get("present") == "1")
-st.download_button("Download the PDF", lambda: reports.pdf_report(deps.repository().get(pm.id)),
-                   file_name=f"{pm.id}.pdf",
+render = reports.public_pdf_report if link.public else reports.pdf_report
+st.download_button("Download the PDF", lambda: render(deps.repository().get(pm.id)),
+                   file_name=f"{pm.id}{'-public' if link.public else ''}.pdf",
                    mime="application/pdf", on_click="ignore", icon=":material/picture_as_pdf:", key="view.pdf")

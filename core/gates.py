@@ -298,6 +298,12 @@ def _report_sections(pm: PostMortem, _now: datetime) -> str | None:
     problems = []
     if missing:
         problems.append(f"Fill in {_join(missing)}.")
+    from core import report_drafts  # here: it reads the chart's series descriptions, which only drafting needs
+
+    drafts = [name for name, text in (("Summary", r.summary), ("Impact", r.impact)) if report_drafts.is_draft(text)]
+    if drafts:
+        problems.append(f"{_join(drafts)} {'is' if len(drafts) == 1 else 'are'} still a draft from the data: read "
+                        "it, correct what is wrong, then press “Accept the draft” (or remove its first line).")
     if r.impact.strip() and not any(ch.isdigit() for ch in r.impact):
         problems.append("Give the impact at least one number (failed requests, users affected, minutes down).")
     return " ".join(problems) or None

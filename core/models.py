@@ -492,6 +492,7 @@ class ShareLink:
     created_at: UtcDatetime
     revoked_at: UtcDatetime | None = None
     token: str = field(default="", repr=False)
+    public: bool = False  # opens the public version: people as roles, internal parts left out, details masked
 
     @property
     def active(self) -> bool:

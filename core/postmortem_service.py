@@ -366,11 +366,14 @@ def publish(
 
 
 def create_share_link(pm: PostMortem, *, actor: str, now: datetime, repo: PostMortemRepository,
-                      refusal: str | None = None) -> ShareLink:
-    """Create a read-only link for the review meeting (audited); ``refusal`` says why this person may not."""
+                      refusal: str | None = None, public: bool = False) -> ShareLink:
+    """Create a read-only link for the review meeting (audited); ``public``: it opens the public version only.
+
+    ``refusal`` says why this person may not.
+    """
     if refusal:
         raise PermissionDeniedError(refusal)
-    return repo.create_share_link(pm.id, actor=actor, now=now)
+    return repo.create_share_link(pm.id, actor=actor, now=now, public=public)
 
 
 def revoke_share_link(pm: PostMortem, link_id: str, *, actor: str, now: datetime, repo: PostMortemRepository,

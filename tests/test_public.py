@@ -244,3 +244,39 @@ def test_editing_the_timeline_table_keeps_the_internal_marks():
 
     pm = planted()
     assert tables.events_from_frame(tables.events_frame(pm), pm) == list(pm.events)
+
+
+def _view_text(app) -> str:
+    """Return what the page shows, without the escapes that keep it literal on screen (backslashes, joiners)."""
+    shown = " ".join([*(m.value for m in app.markdown), *(c.value for c in app.caption),
+                      *(h.value for h in app.header), *(s.value for s in app.subheader), *(t.value for t in app.title)])
+    return shown.replace("\\", "").replace("\u2060", "")
+
+
+def test_a_public_share_link_opens_the_public_version_only_and_the_other_link_the_whole(app_db):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import APP
+
+    pm = app_db.add(planted(), actor="t", now=NOW)
+    public = app_db.create_share_link(pm.id, actor="t", now=NOW, public=True)
+    internal = app_db.create_share_link(pm.id, actor="t", now=NOW)
+    assert [link.public for link in app_db.share_links(pm.id)] in ([True, False], [False, True])
+    for token, present in ((public.token, "0"), (public.token, "1")):
+        for slide in range(1, 7):
+            app = AppTest.from_file(APP, default_timeout=60)
+            app.query_params.update({"pm": pm.id, "token": token, "present": present, "slide": str(slide)})
+            app.run()
+            app.switch_page("app_pages/view.py").run()
+            assert not app.exception, app.exception
+            text = _view_text(app)
+            assert "Public version of" in text
+            _assert_clean(text)
+            if present == "0":
+                break
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params.update({"pm": pm.id, "token": internal.token})
+    app.run()
+    app.switch_page("app_pages/view.py").run()
+    whole = _view_text(app)
+    assert "Read-only view of" in whole and "Priya Raman" in whole and _flat(HOST) in _flat(whole)  # found if there

@@ -112,3 +112,17 @@ def test_the_peak_is_the_one_during_impact_not_a_later_spike(demo_pm):
 def test_the_story_of_the_demo_in_one_sentence(demo_pm):
     assert report_drafts.story(demo_pm) == ("On Saturday 14 March, from 14:02 to 14:19 UTC (17 min), up to 56 % of "
                                             "checkout requests failed.")
+
+
+def test_a_report_still_holding_a_draft_cannot_be_published_until_it_is_accepted():
+    from core import gates, report_drafts
+    from core.steps import Step
+
+    pm = complete_postmortem()
+    drafted = dataclasses.replace(pm, report=dataclasses.replace(
+        pm.report, impact=report_drafts.DRAFT_MARK + " …\n2,300 checkouts failed."))
+    messages = [r.message for r in gates.failed_gates(drafted, Step.REPORT, now=NOW)]
+    assert any("Impact is still a draft from the data" in m for m in messages), messages
+    accepted = dataclasses.replace(drafted, report=dataclasses.replace(
+        drafted.report, impact=report_drafts.accepted(drafted.report.impact)))
+    assert not [r for r in gates.failed_gates(accepted, Step.REPORT, now=NOW) if r.gate.id == "report.sections"]

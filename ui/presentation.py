@@ -12,7 +12,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from core import timeline
+from core import public, timeline
 from core.export import markdown, report_model
 from core.models import PostMortem
 from ui import deps, timeline_view, views
@@ -109,8 +109,11 @@ def view(pm_id: str, token: str, *, present: bool) -> None:
             return
         pm = deps.repository().get(pm_id)
         now = deps.now()
-        st.caption(f"Read-only view of {views.md(pm.id)} · status {pm.status.value} · all times UTC · "
+        version = "public version" if link.public else "read-only view"
+        st.caption(f"{version.capitalize()} of {views.md(pm.id)} · status {pm.status.value} · all times UTC · "
                    f"{updated_words(pm, now)}")
+        if link.public:  # people as roles, internal parts left out, hosts, addresses and tokens masked
+            pm = public.public_version(pm)
         if present:
             _presentation(pm, now)
         else:

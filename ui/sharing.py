@@ -31,7 +31,8 @@ def share_links(pm: PostMortem, readonly: bool) -> None:
         left, right = st.columns([4, 1], vertical_alignment="center")
         when = f"created {link.created_at:%Y-%m-%d %H:%M} UTC"
         if link.active:
-            left.markdown(f":material/link: Link `{link.id[:8]}` · {when} · :green-badge[active]")
+            kind = ":violet-badge[public version] " if link.public else ""
+            left.markdown(f":material/link: Link `{link.id[:8]}` · {when} · {kind}:green-badge[active]")
             if right.button("Revoke this link", key=state.widget_key(STEP, f"revoke-{link.id}"), disabled=locked):
                 with widgets.reporting_errors():
                     postmortem_service.revoke_share_link(pm, link.id, actor=actor, now=now, repo=repo, refusal=refusal)
@@ -41,12 +42,18 @@ def share_links(pm: PostMortem, readonly: bool) -> None:
         else:
             left.markdown(f":material/link_off: Link `{link.id[:8]}` · {when} · "
                           f":gray-badge[revoked {link.revoked_at:%Y-%m-%d %H:%M} UTC]")
-    if st.button("Create share link", key=state.widget_key(STEP, "share"), icon=":material/add_link:",
-                 disabled=locked):
-        with widgets.reporting_errors():
-            state.set_new_share_link(postmortem_service.create_share_link(pm, actor=actor, now=now, repo=repo,
-                                                                             refusal=refusal))
-        st.rerun()
+    left, right = st.columns(2)
+    for column, public in ((left, False), (right, True)):
+        label = "Create public share link" if public else "Create share link"
+        help_text = ("Opens the public version: people as roles, internal parts left out, hosts, addresses and "
+                     "tokens masked (review them under “Review and download the public version”)." if public else
+                     "Opens the whole report, read-only, for people inside the company.")
+        if column.button(label, key=state.widget_key(STEP, "share-public" if public else "share"), help=help_text,
+                         icon=":material/public:" if public else ":material/add_link:", disabled=locked):
+            with widgets.reporting_errors():
+                state.set_new_share_link(postmortem_service.create_share_link(
+                    pm, actor=actor, now=now, repo=repo, refusal=refusal, public=public))
+            st.rerun()
 
 
 def _new_link(link: ShareLink) -> None:
@@ -55,6 +62,8 @@ def _new_link(link: ShareLink) -> None:
             "**Copy this link now: it is shown only once.** The wizard keeps only a fingerprint of it, so it "
             "cannot show it again. If it is lost, create a new one and revoke this one.", icon=":material/key:")
         url = views.share_url(deps.public_url(), link)
+        if link.public:
+            st.info("This link opens the **public version** only.", icon=":material/public:")
         text, code = st.columns([3, 1], vertical_alignment="center")
         with text:
             st.markdown("**The read-only page** (the copy button is at its right):")

@@ -36,7 +36,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-HEAD = "0004"
+HEAD = "0005"
 """The newest migration's revision (a test checks it against Alembic's own head)."""
 
 

@@ -81,8 +81,8 @@ class PostMortemRepository(Protocol):
         """Return the audit trail of ``pm_id``, newest first."""
         ...
 
-    def create_share_link(self, pm_id: str, *, actor: str, now: datetime) -> ShareLink:
-        """Create a new unguessable read-only link; the returned value is the only one holding its token."""
+    def create_share_link(self, pm_id: str, *, actor: str, now: datetime, public: bool = False) -> ShareLink:
+        """Create a new unguessable read-only link (``public``: to the public version); its token is shown once."""
         ...
 
     def share_links(self, pm_id: str) -> list[ShareLink]:
@@ -383,18 +383,20 @@ class SqlPostMortemRepository:
             rows = conn.execute(select(a).where(a.c.pm_id == pm_id).order_by(a.c.id.desc())).all()
         return [AuditEntry(r.pm_id, r.at, r.actor, r.summary, r.version) for r in rows]
 
-    def create_share_link(self, pm_id: str, *, actor: str, now: datetime) -> ShareLink:
+    def create_share_link(self, pm_id: str, *, actor: str, now: datetime, public: bool = False) -> ShareLink:
         """Create a new unguessable read-only link (256 bits from the OS's CSPRNG); only its hash is stored.
 
         The returned value is the only one that holds the token: show it once, it cannot be read back.
         """
         token = secrets.token_urlsafe(32)
         digest = token_hash(token)
-        link = ShareLink(id=digest[:LINK_ID_LENGTH], pm_id=pm_id, created_at=now, token=token)
+        link = ShareLink(id=digest[:LINK_ID_LENGTH], pm_id=pm_id, created_at=now, token=token, public=public)
+        kind = "public share link" if public else "share link"
         try:
             with self._transaction() as conn:
-                conn.execute(insert(tables.share_links).values(token_sha256=digest, pm_id=pm_id, created_at=now))
-                _audit_link(conn, pm_id, actor=actor, now=now, summary=f"created share link {link.id[:8]}")
+                conn.execute(insert(tables.share_links).values(token_sha256=digest, pm_id=pm_id, created_at=now,
+                                                               public=public))
+                _audit_link(conn, pm_id, actor=actor, now=now, summary=f"created {kind} {link.id[:8]}")
         except IntegrityError as exc:  # the link's foreign key: no such post-mortem
             raise NotFoundError(f"There is no post-mortem {ids.shown(pm_id)} to share.") from exc
         return link
@@ -404,7 +406,8 @@ class SqlPostMortemRepository:
         s = tables.share_links
         with self._transaction() as conn:
             rows = conn.execute(select(s).where(s.c.pm_id == pm_id).order_by(s.c.created_at.desc())).all()
-        return [ShareLink(r.token_sha256[:LINK_ID_LENGTH], r.pm_id, r.created_at, r.revoked_at) for r in rows]
+        return [ShareLink(r.token_sha256[:LINK_ID_LENGTH], r.pm_id, r.created_at, r.revoked_at, public=bool(r.public))
+                for r in rows]
 
     def revoke_share_link(self, link_id: str, *, actor: str, now: datetime) -> None:
         """Revoke the share link named ``link_id`` (as listed by ``share_links``)."""
@@ -429,7 +432,8 @@ class SqlPostMortemRepository:
             row = conn.execute(select(s).where(s.c.token_sha256 == token_hash(token), s.c.revoked_at.is_(None))).first()
         if row is None:
             return None
-        return ShareLink(row.token_sha256[:LINK_ID_LENGTH], row.pm_id, row.created_at, row.revoked_at, token=token)
+        return ShareLink(row.token_sha256[:LINK_ID_LENGTH], row.pm_id, row.created_at, row.revoked_at, token=token,
+                         public=bool(row.public))
 
 
 @dataclass(frozen=True)

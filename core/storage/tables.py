@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     TypeDecorator,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.expression import false
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -80,6 +82,7 @@ share_links = Table(
     Column("pm_id", String(40), ForeignKey("postmortems.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime),
+    Column("public", Boolean, nullable=False, server_default=false()),
 )
 
 snapshots = Table(

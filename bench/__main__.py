@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from bench import chart_spec, cli_start, ingest_limits, ingest_nginx, language_eval, page_rerun, storage
+from bench import chart_spec, cli_start, ingest_layouts, ingest_limits, ingest_nginx, language_eval, page_rerun, storage
 from core import chart
 from core.export import markdown, pdf
 from testing.browser import chromium, free_port
@@ -83,6 +83,7 @@ def main() -> None:
     rows: list[tuple[str, str, str]] = []
     rows += ingest_nginx.measure()
     rows += ingest_limits.measure()
+    rows += ingest_layouts.rows()
     rows += [(f"Step page rerun: {label} (median)", f"{ms:.0f} ms", "≤ 250 ms") for label, ms in page_rerun.measure()]
     edits = dict(page_rerun.edit_then_rerun())
     extra = edits["design size"] - edits["demo size"]

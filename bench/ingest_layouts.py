@@ -83,6 +83,21 @@ def report(name: str) -> list[Figures]:
     return figures
 
 
+def rows(sets: tuple[str, ...] = ("dev", "test", "hard", "holdout")) -> list[tuple[str, str, str]]:
+    """Return the (measure, figure, goal) rows of ``make bench``: each set's reading and candidate figures."""
+    out = []
+    for name in sets:
+        figures = [measure(p) for p in sorted((ROOT / name).iterdir()) if not p.name.endswith(".truth.json")]
+        read_ok = sum(1 for f in figures if f.read >= 0.95 * f.lines)
+        proposed = sum(f.proposed for f in figures) / max(1, sum(f.templates for f in figures))
+        repeats = sum(f.repeats for f in figures) / max(1, sum(f.candidates for f in figures))
+        out += [(f"Logs ({name} set): files read at ≥ 95 % of lines", f"{read_ok} of {len(figures)}", "all"),
+                (f"Logs ({name} set): error/warning templates proposed", f"{proposed:.2f}", "≥ 0.90"),
+                (f"Logs ({name} set): candidates repeating a template", f"{100 * repeats:.1f} %", "≤ 10 %"),
+                (f"Logs ({name} set): most candidates in one file", f"{max(f.candidates for f in figures)}", "≤ 40")]
+    return out
+
+
 if __name__ == "__main__":
     for chosen in sys.argv[1:] or ["dev"]:
         report(chosen)

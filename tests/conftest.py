@@ -104,3 +104,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def regenerate(request: pytest.FixtureRequest) -> bool:
     """True when the run was asked to rewrite golden files."""
     return bool(request.config.getoption("--regenerate"))
+
+
+@pytest.fixture(autouse=True)
+def fresh_streamlit_caches() -> Iterator[None]:
+    """Start each test with Streamlit's process-wide caches empty.
+
+    The app caches charts and menus by post-mortem id and version, which is unique within one database; tests
+    use many databases holding the same demo id at version 1 in one process.
+    """
+    import streamlit as st
+
+    from ui import timeline_view
+
+    st.cache_data.clear()
+    timeline_view.clear_caches()  # not every cached resource: the open repositories stay and are closed by their owners
+    yield

@@ -34,6 +34,12 @@ def incident_chart(pm: PostMortem, zone: str = "UTC", *, interactive: bool = Tru
     return _chart(pm.id, pm.version, zone, interactive, pm)
 
 
+def clear_caches() -> None:
+    """Forget the charts and menus built so far (they are keyed by post-mortem id and version)."""
+    _chart.clear()
+    _menu.clear()
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _chart(pm_id: str, version: int, zone: str, interactive: bool,  # noqa: ARG001 (they key it)
            _pm: PostMortem) -> alt.VConcatChart:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from core.language import blame, model, prefilter
 from core.language.findings import NO_CONTEXT, Context, Finding
 from core.language.people import person_score
@@ -51,6 +53,13 @@ WHY: dict[str, tuple[str, str]] = {
 
 def check_blameless(text: str, *, context: Context = NO_CONTEXT) -> list[Finding]:
     """Return the blameless-language findings of ``text``, line by line, one per sentence at most."""
+    # a page rerun checks every text of the post-mortem (500 events at full size) for the sidebar and the
+    # gates; only the text just edited is new, so the answer for each (text, what the post-mortem knows) is kept
+    return list(_check_blameless(text, context))
+
+
+@functools.lru_cache(maxsize=8192)
+def _check_blameless(text: str, context: Context) -> tuple[Finding, ...]:
     findings: list[Finding] = []
     pieces = [(number, offset, sentence) for number, line in enumerate(text.splitlines(), start=1)
               for offset, sentence in prefilter.candidates(line)]
@@ -65,7 +74,7 @@ def check_blameless(text: str, *, context: Context = NO_CONTEXT) -> list[Finding
             why, suggestion = WHY[hit.rule]
             findings.append(Finding(number, offset + start, offset + end, sentence[start:end], hit.rule, why,
                                     hit.suggestion or suggestion, round(hit.confidence, 2)))
-    return findings
+    return tuple(findings)
 
 
 def is_blame_ending(text: str, *, context: Context = NO_CONTEXT) -> bool:

@@ -9,12 +9,15 @@ A screenshot of each step lands in test-output/walkthrough/.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import Browser, Locator, Page, expect
 from pypdf import PdfReader
 from pytest_httpserver import HTTPServer
@@ -417,7 +420,16 @@ def plan_actions(page: Page, today: datetime) -> None:
     next_step(page, Step.ACTIONS)
 
 
+PREVENTION_LIVE = "Pool alerts at 80 % and a load test at twice the peak keep this from recurring."
+
+
 def write_report(page: Page, browser: Browser, tmp_path: Path, today: datetime) -> None:
+    press(page, "Draft from the data")  # a first Summary and Impact from the data, marked as a draft
+    summary = page.get_by_role("textbox", name="Summary", exact=True)
+    expect(summary).to_have_value(re.compile(r"^\[Draft from the data"))
+    expect(summary).to_have_value(re.compile(r"from 14:0\d to 14:\d\d UTC"))
+    expect(page.get_by_text("Where each number comes from").first).to_be_visible()
+    shot(page, "6-report-draft")
     for label, text in REPORT.items():
         type_into(page, label, text)
     type_into(page, "Lessons learned", BLAMING)
@@ -472,6 +484,31 @@ def write_report(page: Page, browser: Browser, tmp_path: Path, today: datetime) 
     assert guest.get_by_role("textbox").count() == 0
     assert guest.get_by_role("button", name=re.compile("Publish|Next step")).count() == 0
     shot(guest, "6-shared-view")
+    qr_src = page.get_by_test_id("stImage").locator("img").first.get_attribute("src")  # the link's QR code
+    qr_png = page.request.get(qr_src if qr_src.startswith("http") else page.url.split("/report")[0] + qr_src).body()
+    assert [code.text for code in zxingcpp.read_barcodes(Image.open(io.BytesIO(qr_png)))] == [link]
+    type_into(page, "Prevention", PREVENTION_LIVE)  # the open view follows the facilitator, no reload
+    expect(guest.get_by_text(PREVENTION_LIVE)).to_be_visible(timeout=5000)
+    guest.goto(link + "&present=1")  # presentation mode for the meeting-room screen
+    wait_for_app(guest)
+    expect(guest.get_by_role("heading", name="What happened", exact=True)).to_be_visible()
+    guest.keyboard.press("ArrowRight")
+    wait_for_app(guest)
+    expect(guest.get_by_role("heading", name="The incident at a glance", exact=True)).to_be_visible()
+    expect(guest.get_by_text("2 / 6")).to_be_visible()
+    shot(guest, "6-presentation")
+    press(page, "Create public share link")  # the version for people outside the company
+    public_link = page.get_by_test_id("stCode").filter(has_text="/view?pm=").inner_text().strip()
+    assert public_link != link
+    guest.goto(link)
+    wait_for_app(guest)
+    expect(guest.get_by_text("@dan").first).to_be_visible()  # an action owner, in the internal view
+    guest.goto(public_link)
+    wait_for_app(guest)
+    expect(guest.get_by_text(f"Public version of {PM_ID}")).to_be_visible()
+    expect(heading(guest, "Action Items")).to_be_visible()
+    expect(guest.get_by_text("@dan")).to_have_count(0)  # people become roles
+    shot(guest, "6-public-view")
     guest_context.close()
     next_step(page, Step.REPORT)
 

@@ -211,8 +211,11 @@ def _without_internal(pm: PostMortem) -> PostMortem:
                     for a in pm.actions)
     internal = set(pm.internal_fields)
     report = dataclasses.replace(pm.report, **{n: WITHHELD for n in _REPORT_FIELDS if n in internal})
+    # what was imported stays (the checklist reads it), named by its kind only: file names and addresses are internal
+    imports = tuple(dataclasses.replace(i, origin=f"{i.kind.value} import", query="", rejected_reasons=())
+                    for i in pm.imports)
     return dataclasses.replace(
-        pm, report=report, imports=(), candidates=(), runbook="", tracker=None,
+        pm, report=report, imports=imports, candidates=(), runbook="", tracker=None,
         events=tuple(dataclasses.replace(e, evidence="") for e in events),
         factors=factors,
         actions=tuple(dataclasses.replace(a, attachment="", attachment_name="") for a in actions),

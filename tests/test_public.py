@@ -280,3 +280,15 @@ def test_a_public_share_link_opens_the_public_version_only_and_the_other_link_th
     app.switch_page("app_pages/view.py").run()
     whole = _view_text(app)
     assert "Read-only view of" in whole and "Priya Raman" in whole and _flat(HOST) in _flat(whole)  # found if there
+
+
+def test_the_public_checklist_of_the_gathered_data_says_what_the_internal_one_says():
+    from core import gates
+    from core.steps import Step
+
+    pm = planted()
+    shown = public.public_version(pm)
+    for step in (Step.INCIDENT, Step.GATHER, Step.TIMELINE):  # later steps read text that masking changes
+        assert [r.gate.id for r in gates.failed_gates(shown, step, now=NOW)] == \
+            [r.gate.id for r in gates.failed_gates(pm, step, now=NOW)], step
+    assert {i.origin for i in shown.imports} <= {f"{k.value} import" for k in {i.kind for i in pm.imports}}

@@ -166,11 +166,8 @@ class SqlPostMortemRepository:
 
     def changes_since(self, pm_id: str, version: int) -> list[FieldChange]:
         """Return who changed what after ``version`` (oldest first), from the audit trail per field."""
-        f = tables.field_changes
         with self._transaction() as conn:
-            rows = conn.execute(select(f).where(f.c.pm_id == pm_id, f.c.version > version)
-                                .order_by(f.c.version, f.c.id)).all()
-        return [FieldChange(documents.path_of(r.path), r.version, r.actor, r.at) for r in rows]
+            return self.changes_since_in(conn, pm_id, version)
 
     def add(self, pm: PostMortem, *, actor: str, now: datetime) -> PostMortem:
         """Store a new post-mortem, choosing a free id from ``pm.id`` (``-2``, ``-3`` suffixes)."""

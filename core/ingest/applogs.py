@@ -3,7 +3,9 @@
 Each format module turns a line into a ``Parsed`` (UTC time, level, message) or raises
 ``LineRejected``; ``AppLog`` does the rest the same way for all of them. A line is an error when
 its level is error, critical or fatal, or, when it has no level, when it says ERROR, FATAL, panic,
-exception, or reports a failure in plain words ("failed", "refused", "timed out"). Errors and
+exception, or reports a failure in plain words ("failed", "refused", "timed out"); a warning, when it
+has no level and says something went wrong short of failing ("exceeds warning threshold", "is in the
+unavailable state", "delay too long"). Errors and
 warnings are grouped by template (``miner``: Drain over masked messages) and proposed by their first
 line's message. A line that is not one of them and says deploy, roll out/back or restart, or starts
 something with a version, is a deploy.
@@ -51,8 +53,17 @@ _ERROR_WORDS = re.compile(r"\b(?:ERROR|FATAL|CRITICAL|PANIC)\b|\bpanic:|[Ee]xcep
 # a line with no level at all (syslog, sshd, mobile apps) also reports a problem in plain words
 _PROBLEM_WORDS = re.compile(r"\b(?:error|errors|fail(?:ed|s|ure)?|denied|refused|unreachable|timed out|timeout"
                             r"|aborted|corrupt(?:ed)?|segfault|killed)\b", re.IGNORECASE)
+# …or warns in plain words: a limit reached, a resource gone, something slow, invalid or suspicious
+_TROUBLE_WORDS = re.compile(r"\b(?:warn(?:ing|ings)?|unavailable|not available|exceed(?:s|ed|ing)?|threshold|"
+                            r"too (?:long|many|large|slow|old)|invalid|unable|cannot|can't|could not|couldn't|lost|"
+                            r"dropp(?:ed|ing)|"
+                            r"expired|mismatch|overflow|out of (?:memory|space)|oom|degraded|reject(?:ed|ing)|"
+                            r"unexpected|illegal|break-in|attack|violation|unauthori[sz]ed|forbidden|overload(?:ed)?|"
+                            r"retry(?:ing)?|retries|interrupted|abnormal(?:ly)?|crash(?:ed)?|down|offline)\b",
+                            re.IGNORECASE)
 # a deploy or restart: its own words, or "starting"/"started" with a version (a job's sockets start, not a deploy)
-_DEPLOY = re.compile(r"\b(?:deploy(?:ing|ed|ment)?|roll(?:ing|ed)?[ -]?(?:out|back)|rollout|rollback"
+_DEPLOY = re.compile(r"(?<!user )(?<!for )(?<!by )(?<!as )"  # "for deploy from 10.0.0.9" is a user name
+                     r"\b(?:deploy(?:ing|ed|ment)?|roll(?:ing|ed)?[ -]?(?:out|back)|rollout|rollback"
                      r"|restart(?:ing|ed)?|releas(?:e|ed|ing) v?\d)\b", re.IGNORECASE)
 _STARTED = re.compile(r"\bstart(?:ing|ed)?\b(?! (?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b)", re.IGNORECASE)
 _VERSION = re.compile(r"\bversion\b|\bv\d+\.\d+(?:\.\d+)?\b", re.IGNORECASE)
@@ -187,6 +198,8 @@ class AppLog:
         message = parsed.message
         error = level in ERROR_LEVELS or (level is None and (_ERROR_WORDS.search(message) is not None
                                                              or _PROBLEM_WORDS.search(message) is not None))
+        if level is None and not error and _TROUBLE_WORDS.search(message) is not None:
+            level = "warn"  # a line with no level that says something went wrong, short of failing
         if error or level == "warn":
             kind = level or "error"
             tag = message[:message.find(":", 0, 60) + 1]

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from core.ingest.timestamps import MONTHS, Clock, from_epoch
 
-MAX_PREFIX = 3
+MAX_PREFIX = 4
 _EPOCH = "epoch"
 _FRACTION = r"(?:[.,:](?P<f>\d{1,9}))?"
 _ZONE = r"(?: ?(?P<z>Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)(?![\w:]))?"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 
 from core.language import blame, model, prefilter
 from core.language.findings import NO_CONTEXT, Context, Finding
@@ -43,6 +44,14 @@ WHY: dict[str, tuple[str, str]] = {
         "Name the condition that let the action have this effect (a missing check, a confusing tool, an unsafe "
         "default).",
     ),
+    "person-blamed": (
+        "It reads as blaming a person: they are at the centre of what went wrong, not the system they worked in.",
+        "Make the change or the system the subject, then say what allowed it and what would have caught it.",
+    ),
+    "blame-question": (
+        "The question asks why a person acted, which reads as an accusation and gets a defence, not an answer.",
+        "Ask what the system did or allowed: \"What made pushing straight to main possible?\"",
+    ),
     "blame-word": (
         "It is blame wording: it judges people instead of describing the system.",
         "State the fact neutrally (what happened, what the system allowed), e.g. \"the config change was applied "
@@ -58,23 +67,61 @@ def check_blameless(text: str, *, context: Context = NO_CONTEXT) -> list[Finding
     return list(_check_blameless(text, context))
 
 
+# A line that starts a block of its own, never the wrapped rest of a sentence: a list item, a heading, a table row,
+# a quote, a timeline entry ("14:02 UTC — …", "T+12m:"), a code fence.
+_BLOCK_START = re.compile(r"\s*(?:[-*+>#|]|\d+[.)]\s|\d{1,2}:\d{2}|T[+-]\d|```)")
+
+
+def paragraphs(text: str) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Return the text's paragraphs, hard-wrapped lines joined, each with the (line, column) of every character.
+
+    Published post-mortems are often wrapped at 80 columns: a sentence read line by line is read in pieces.
+    """
+    out: list[tuple[str, list[tuple[int, int]]]] = []
+    chars: list[str] = []
+    where: list[tuple[int, int]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        wrapped = bool(chars) and line.strip() and not _BLOCK_START.match(line)
+        if not wrapped and chars:
+            out.append(("".join(chars), where))
+            chars, where = [], []
+        if not line.strip():
+            continue
+        if chars:
+            chars.append(" ")
+            where.append((number, 0))
+        chars.append(line)
+        where += [(number, column) for column in range(len(line))]
+    if chars:
+        out.append(("".join(chars), where))
+    return out
+
+
 @functools.lru_cache(maxsize=8192)
 def _check_blameless(text: str, context: Context) -> tuple[Finding, ...]:
     findings: list[Finding] = []
-    pieces = [(number, offset, sentence) for number, line in enumerate(text.splitlines(), start=1)
-              for offset, sentence in prefilter.candidates(line)]
+    pieces = [(where, offset, sentence) for paragraph, where in paragraphs(text)
+              for offset, sentence in prefilter.candidates(paragraph)]
     docs = model.parse_lines([sentence for _, _, sentence in pieces])
-    for (number, offset, sentence), doc in zip(pieces, docs, strict=True):
+    for (where, offset, sentence), doc in zip(pieces, docs, strict=True):
         for sent in doc.sents:
             hits = blame.find(sent, context)
             if not hits:
                 continue
             hit = hits[0]
             start, end = blame.span_of(hit)
+            line, column = where[offset + start]
+            last_line, last_column = where[offset + end - 1]
+            length = end - start if last_line == line else len(text.splitlines()[line - 1]) - column
             why, suggestion = WHY[hit.rule]
-            findings.append(Finding(number, offset + start, offset + end, sentence[start:end], hit.rule, why,
+            findings.append(Finding(line, column, column + length, sentence[start:start + length], hit.rule, why,
                                     hit.suggestion or suggestion, round(hit.confidence, 2)))
     return tuple(findings)
+
+
+def forget_answers() -> None:
+    """Forget the answers kept per text, so that the next check runs the rules again (used to measure speed)."""
+    _check_blameless.cache_clear()
 
 
 def is_blame_ending(text: str, *, context: Context = NO_CONTEXT) -> bool:

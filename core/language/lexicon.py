@@ -58,7 +58,7 @@ ROLES = frozenset({
     "reviewers", "approver", "manager", "lead", "deployer", "analyst", "scientist", "architect", "agent", "staff",
     "hire", "person", "people", "on-call", "oncall", "commander", "owner", "employee", "colleague", "teammate",
     "programmer", "tester", "someone", "somebody", "whoever", "anyone", "anybody", "everyone", "he", "she", "him",
-    "her", "guy", "guys", "junior", "senior", "newbie", "coworker",
+    "her", "guy", "guys", "junior", "senior", "newbie", "coworker", "folks", "folk", "genius", "techs", "technician",
 })
 TEAMS = frozenset({"team", "teams", "squad", "ops", "qa", "devops", "marketing", "department", "crew",
                    "org", "organisation", "organization", "sales", "management", "vendor"})

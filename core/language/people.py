@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from core.language import lexicon, model
@@ -10,6 +11,7 @@ from core.language.findings import Context
 if TYPE_CHECKING:  # spaCy is imported when the model is first loaded, not with this module
     from spacy.tokens import Token
 
+_NOT_A_NAME = re.compile(r"\.\w|_|/")
 _TITLES = frozenset({"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "mx", "mx."})
 
 
@@ -27,6 +29,8 @@ def person_score(token: Token, context: Context) -> float:
         return 0.0
     if lowered in lexicon.NOT_PEOPLE or token.pos_ in ("NUM", "VERB", "ADJ", "ADV"):
         return 0.0
+    if not token.text.startswith("@") and (_NOT_A_NAME.search(token.text) or any(c.isdigit() for c in token.text)):
+        return 0.0  # a domain, a file or a version (GitLab.com, values.yaml, db-2) names a thing
     if token.text.startswith("@") or any(context.is_person(w.text) for w in words):
         return 0.95
     if any(w.lower_ in _TITLES for w in words):
@@ -53,7 +57,9 @@ def _proper_name_score(token: Token, words: list[Token]) -> float:
     if any(not w.text.isascii() and w.text.isalpha() for w in words):
         return 0.85
     model.ensure_entities(token.doc)
-    unknown = not any(w.lower_ in model.dictionary_words() for w in words) and token.text.isalpha()
+    known = model.dictionary_words()
+    unknown = not any(w.lower_ in known or w.lemma_.lower() in known or w.lower_.removesuffix("s") in known
+                      for w in words) and token.text.isalpha()
     if unknown and token.ent_type_ == "PERSON":
         return 0.8
     if unknown and token.pos_ in ("PROPN", "NOUN"):

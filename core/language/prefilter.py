@@ -28,7 +28,8 @@ _JUDGEMENT_ONLY = re.compile(
 )
 
 
-def _forms(lemma: str) -> set[str]:
+def verb_forms(lemma: str) -> set[str]:
+    """Return the regular inflected forms of a verb (and a few impossible ones, harmless in a lookup)."""
     stem = lemma[:-1] if lemma.endswith("e") else lemma
     return {lemma, lemma + "s", lemma + "es", stem + "ed", stem + "ing", lemma + lemma[-1:] + "ed",
             lemma + lemma[-1:] + "ing", lemma[:-1] + "ied" if lemma.endswith("y") else lemma}
@@ -44,10 +45,10 @@ def _acts() -> re.Pattern[str]:
     from core.language import blame  # the rules' own word lists; imported here to keep the modules acyclic
 
     words = set(_IRREGULAR_FORMS.split()) | lexicon.JUDGEMENT_WORDS | lexicon.FAULT_NOUNS | blame.EVIDENCE
-    for lemma in lexicon.FAULT_VERBS | blame.ACT_VERBS:
-        words |= _forms(lemma)
+    for lemma in lexicon.FAULT_VERBS | blame.ACT_VERBS | blame.CONSEQUENCES | blame.HUMAN_ONLY:
+        words |= verb_forms(lemma)
     words |= {"had", "should", "ought", "would", "could", "might", "never", "reason", "responsible", "thanks", "due",
-              "because", "attributable", "allowed"}
+              "because", "attributable", "allowed", "accountable", "culpable", "liable", "why"}
     words -= {"failure", "failures", "responsibility", "error", "errors"}
     return re.compile(
         rf"\b(?:did|does|do|had|has|have|was|were)\s*(?:n't|not)\b|\b(?:is|was|lies|rests|falls|are)\s+"
@@ -70,10 +71,11 @@ def _someone() -> re.Pattern[str]:
 def candidates(line: str) -> Iterator[tuple[int, str]]:
     """Yield (offset, sentence) for each sentence of ``line`` that may hold a finding."""
     for match in _SENTENCE.finditer(line):
-        sentence = match.group(0)
+        sentence = match.group(0).lstrip()
         if not sentence.strip():
             continue
+        start = match.end() - len(sentence)
         lower_case = sentence == sentence.lower()
         if _JUDGEMENT_ONLY.search(sentence) or (
                 _acts().search(sentence) and (lower_case or _someone().search(sentence))):
-            yield match.start(), sentence
+            yield start, sentence

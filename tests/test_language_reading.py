@@ -1,0 +1,68 @@
+"""The blameless check reads text as published post-mortems write it: wrapped lines, questions, denials, domains.
+
+And its learned second opinion is exactly what the dev corpus trains: the shipped weights are rebuilt here.
+"""
+
+from __future__ import annotations
+
+import json
+
+from core import language
+from core.language import learned
+from testing import blame_model
+
+
+def _confident(text: str) -> list[language.Finding]:
+    return [f for f in language.check_blameless(text) if f.confident]
+
+
+def test_a_sentence_wrapped_over_two_lines_is_read_whole_and_reported_where_it_starts():
+    text = ("## What happened\n\nAfter the freeze Tomasz pushed the untested schema change\n"
+            "straight to production, which took the orders service down.\n")
+    findings = _confident(text)
+    assert [(f.line, f.text.split()[0]) for f in findings] == [(3, "Tomasz")]
+    assert text.splitlines()[2][findings[0].start:findings[0].end] == findings[0].text
+
+
+def test_timeline_entries_and_list_items_are_never_joined_to_the_line_before():
+    text = "14:02 UTC: Tomasz paged the database team\n14:05 UTC: replication lag cleared\n- the cache expired\n"
+    assert language.check_blameless(text) == []
+
+
+def test_a_domain_or_a_file_name_at_the_head_of_a_sentence_is_no_person():
+    for text in ("GitLab.com was not using WAL archiving at the time.",
+                 "Values.yaml did not set the memory limit, so the pods never checked it."):
+        assert _confident(text) == [], text
+
+
+def test_a_rhetorical_question_that_singles_someone_out_is_flagged_and_a_plain_one_is_not():
+    assert [f.rule for f in _confident("Why did Tomasz switch off the circuit breaker?")] == ["blame-question"]
+    assert [f.rule for f in _confident("Who deleted the nightly backups?")] == ["blame-question"]
+    assert _confident("What did the on-call engineer see on the dashboard at 02:00?") == []
+
+
+def test_a_sentence_that_denies_blame_is_not_blame():
+    for text in ("This was not Tomasz's fault: the runbook pointed at the wrong host.",
+                 "Nobody dropped the ball; the handover form had no field for running jobs.",
+                 "We do not hold Tomasz responsible for the data loss."):
+        assert _confident(text) == [], text
+
+
+def test_a_person_whose_act_is_judged_by_what_followed_is_flagged():
+    for text in ("Tomasz set the session timeout to zero, which logged out every customer.",
+                 "The release manager approved a build that crashed on launch.",
+                 "The contractor left the storage bucket world-readable."):
+        assert _confident(text), text
+
+
+def test_the_learned_opinion_needs_someone_in_the_sentence():
+    weights = learned.model()
+    assert weights.threshold >= 0.5 and weights.weights
+    assert _confident("The deploy wiped the cache and broke checkout for every customer.") == []
+
+
+def test_the_shipped_weights_are_exactly_what_the_dev_corpus_trains(tmp_path):
+    out = tmp_path / "weights.json"
+    assert blame_model.main(out) == 0
+    shipped = json.loads(blame_model.OUT.read_text(encoding="utf-8"))
+    assert json.loads(out.read_text(encoding="utf-8")) == shipped

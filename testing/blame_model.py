@@ -18,11 +18,22 @@ from testing import scoring
 
 OUT = Path(__file__).resolve().parents[1] / "core" / "language" / learned.WEIGHTS
 GOAL_PRECISION = 0.92
+NARRATION_ALARMS = 1
+"""At most this many of the narration's blameless sentences may the model flag (out of fold) beyond the rules."""
 """The precision the combined check must keep, out of fold, on the dev examples that name someone."""
 
 
-def rows(split: str = "dev") -> list[tuple[list[str], bool, bool]]:
-    """Return, per example that names someone, (features of its sentences, labelled blame, a rule flags it)."""
+def narration() -> set[str]:
+    """Return the texts of the narration set: ordinary post-mortem prose, where a false alarm costs most."""
+    path = scoring.DATA / "blameless_narration.tsv"
+    return {line.split("\t")[2] for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")}
+
+
+def rows(split: str = "dev") -> list[tuple[list[str], bool, bool, bool]]:
+    """Return, per example that names someone: features of its sentences, labelled blame, a rule flags it, and
+    whether it is narration."""
+    prose = narration()
     out = []
     for example in scoring.load("blameless", split):
         pieces = [sentence for _, sentence in prefilter.candidates(example.text)]
@@ -36,7 +47,7 @@ def rows(split: str = "dev") -> list[tuple[list[str], bool, bool]]:
                 ruled = ruled or any(h.confidence >= CONFIDENT and h.rule != "person-blamed"
                                      for h in blame.find(sent, NO_CONTEXT, learned_model=False))
         if features:
-            out.append((features, example.label == "blame", ruled))
+            out.append((features, example.label == "blame", ruled, example.text in prose))
     return out
 
 
@@ -48,21 +59,23 @@ def main(out: Path = OUT) -> int:
 
     data = rows()
     vectoriser = DictVectorizer()
-    x = vectoriser.fit_transform([dict.fromkeys(f, 1) for f, _, _ in data])
-    y = [label for _, label, _ in data]
-    ruled = [r for _, _, r in data]
+    x = vectoriser.fit_transform([dict.fromkeys(f, 1) for f, _, _, _ in data])
+    y = [label for _, label, _, _ in data]
+    ruled = [r for _, _, r, _ in data]
+    prose = [n and not label for _, label, _, n in data]  # narration that blames no one
     positives = sum(1 for e in scoring.load("blameless", "dev") if e.label == "blame")
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
     best = None
     for c in (0.3, 1.0, 3.0, 10.0):
         proba = cross_val_predict(LogisticRegression(C=c, max_iter=2000), x, y, cv=folds,
                                   method="predict_proba")[:, 1]
-        for threshold in [t / 100 for t in range(40, 96, 5)]:
+        for threshold in [t / 100 for t in range(40, 100, 3)]:
             flagged = [r or p >= threshold for r, p in zip(ruled, proba, strict=True)]
             tp = sum(f and t for f, t in zip(flagged, y, strict=True))
             fp = sum(f and not t for f, t in zip(flagged, y, strict=True))
             precision, recall = tp / max(1, tp + fp), tp / positives
-            if precision >= GOAL_PRECISION and (best is None or recall > best[0]):
+            added = sum(f and not r for f, r, n in zip(flagged, ruled, prose, strict=True) if n)
+            if precision >= GOAL_PRECISION and added <= NARRATION_ALARMS and (best is None or recall > best[0]):
                 best = (recall, precision, c, threshold)
     if best is None:
         print("no setting keeps the precision goal")  # noqa: T201 (a command's report)

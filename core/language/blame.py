@@ -317,9 +317,14 @@ def _indirect_score(token: Token, context: Context, earlier: float) -> float:
         return min(earlier, 0.75)  # "our contractors had the keys, and they left the bucket open"
     if lowered in _PARTITIVES:
         groups = [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children
-                  if p.dep_ == "pobj"]
+                  if p.dep_ == "pobj" and not _victims(p)]
         return max((person_score(g, context) for g in groups), default=0.0)
     return 0.0
+
+
+def _victims(token: Token) -> bool:
+    """Return True for people described as those the incident hit: "the people affected", "impacted users"."""
+    return any(c.lower_ in ("affected", "impacted") for c in token.children)
 
 
 def _people(sent: Span, context: Context) -> Iterator[tuple[Token, float]]:
@@ -336,7 +341,7 @@ def _people(sent: Span, context: Context) -> Iterator[tuple[Token, float]]:
                     lemma_of(v) in HUMAN_ONLY for v in verbs) and token.lower_ not in lexicon.TECHNOLOGY and not (
                     context.is_system(token.text)):
                 score = 0.7
-            if score > 0:
+            if score > 0 and not _victims(token):
                 earlier = max(earlier, score)
                 yield token, score
 
@@ -506,7 +511,7 @@ def find(sent: Span, context: Context, *, learned_model: bool = True) -> list[Hi
     if sent.text.rstrip().endswith("?"):
         hits += _questions(sent, people)
     hits = [h for h in hits if not _exonerated(h)]
-    sure = [(t, score) for t, score in people if score >= _SURE_PERSON]
+    sure = [(t, score) for t, score in people if score >= _SURE_PERSON and not _remedial(t.head)]
     if learned_model and sure and not any(h.confidence >= _SURE_PERSON for h in hits):
         weights = learned.model()
         probability = weights.probability(learned.features(sent, [t for t, _ in sure]))

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # spaCy is imported when the model is first loaded, not with 
     from spacy.tokens import Span, Token
 
 WEIGHTS = "blame_weights.json"
+_PARTITIVES = frozenset({"one", "two", "three", "some", "several", "few", "many", "both", "either", "each"})
 
 
 def _kind(person: Token) -> str:
@@ -50,7 +51,9 @@ def _word(token: Token, people: set[int]) -> str:
 def features(sent: Span, people: Iterable[Token]) -> list[str]:
     """Return the features of a sentence in which ``people`` were found: its words, and each person's place."""
     found = list(people)
-    indexes = {p.i for p in found}
+    # the whole phrase naming someone ("one of the engineers", "the night-shift operator") is one <person>: how
+    # someone is named is no evidence of blame, what is said of them is
+    indexes = {t.i for p in found for t in (p.subtree if p.lower_ in _PARTITIVES else p.doc[p.left_edge.i:p.i + 1])}
     out: list[str] = []
     for person in found:
         head = person.head
@@ -60,7 +63,11 @@ def features(sent: Span, people: Iterable[Token]) -> list[str]:
             if child.i not in indexes and child.dep_ in ("dobj", "prt", "acomp", "oprd", "advmod", "neg", "aux",
                                                          "xcomp", "prep", "auxpass", "agent"):
                 out.append(f"verb:{child.dep_}:{child.lemma_.lower()}")
-    words = [_word(t, indexes) for t in sent if not (t.is_punct or t.is_space)]
+    words: list[str] = []
+    for t in sent:
+        word = _word(t, indexes)
+        if not (t.is_punct or t.is_space) and not (word == "<person>" and words and words[-1] == word):
+            words.append(word)
     out += [f"w:{w}" for w in words]
     out += [f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
     if sent.text.rstrip().endswith("?"):

@@ -47,6 +47,12 @@ def person_score(token: Token, context: Context) -> float:
     lower_case_text = token.sent.text == token.sent.text.lower()
     if token.pos_ in ("NOUN", "PROPN") and lexicon.is_first_name(lowered, lower_case_text=lower_case_text):
         return 0.75 if lower_case_text else 0.0
+    if lower_case_text and token.pos_ == "PROPN" and token.dep_ in ("nsubj", "poss") and token.text.isalpha():
+        # chat written all in lower case ("rafa broke checkout again"): the parser's proper noun, when it is
+        # no English word, is most often a name
+        known = model.dictionary_words()
+        if lowered not in known and token.lemma_.lower() not in known:
+            return 0.7
     return 0.0
 
 

@@ -35,6 +35,13 @@ def test_a_domain_or_a_file_name_at_the_head_of_a_sentence_is_no_person():
         assert _confident(text) == [], text
 
 
+def test_a_rewrite_keeps_the_punctuation_of_what_it_keeps_and_a_question_is_not_rewritten_as_a_statement():
+    [finding] = _confident("Tomasz pushed the untested script to production, which took the orders service down.")
+    assert "production, which took the orders service down." in finding.suggestion
+    [question] = _confident("Why did Tomasz skip the review?")
+    assert "Why did" not in question.suggestion
+
+
 def test_a_rhetorical_question_that_singles_someone_out_is_flagged_and_a_plain_one_is_not():
     assert [f.rule for f in _confident("Why did Tomasz switch off the circuit breaker?")] == ["blame-question"]
     assert [f.rule for f in _confident("Who deleted the nightly backups?")] == ["blame-question"]

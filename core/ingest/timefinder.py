@@ -51,6 +51,7 @@ LAYOUTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _WORD_ENDS = re.compile(r"\S+\s+")
 _TRAILING = re.compile(r"[\s,|:\]-]*")
 _CACHE_LIMIT = 20_000
+_FLAG = re.compile(r"^[01] (?=\S)")
 
 
 class Found(NamedTuple):
@@ -100,7 +101,10 @@ class TimeFinder:
 
     def _found(self, layout: int, match: re.Match[str], line: str) -> Found:
         found = Found(layout, match, _rest(line, match.end()))
-        return self._after_second_time(found) if LAYOUTS[layout][0] == _EPOCH else found
+        if LAYOUTS[layout][0] != _EPOCH:
+            return found
+        found = self._after_second_time(found)
+        return found._replace(rest=_FLAG.sub("", found.rest, count=1))  # cluster logs: "<epoch> 1 message"
 
     def _after_second_time(self, found: Found) -> Found:
         """Return ``found`` with its rest cut after a second, human time (epoch-stamped logs repeat it)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ ACT_VERBS = frozenset({
 })
 EVIDENCE = lexicon.JUDGEMENT_WORDS | {"instead", "without", "anyway", "despite", "destructive", "unbounded",
                                       "oversized", "malformed", "never", "worse", "accident", "blindly", "mistake",
-                                      "mistakes", "public", "publicly", "twice", "again"}
+                                      "mistakes", "public", "publicly"}
 # What a person's thing (a script, a typo, a change) does when the sentence makes it the cause.
 _THING_HARM = frozenset({"stop", "fill", "block", "lock", "kill", "hit", "flood", "delete", "wipe", "drop", "take",
                          "bring", "cause", "break", "crash", "overwrite", "duplicate", "corrupt", "expose", "leave",
@@ -509,7 +510,8 @@ def find(sent: Span, context: Context, *, learned_model: bool = True) -> list[Hi
             hits += _as_link(person, person, score)
     hits += _wording(sent)
     if sent.text.rstrip().endswith("?"):
-        hits += _questions(sent, people)
+        # a question is not rewritten as a statement: its advice is the rule's ("ask what allowed it")
+        hits = [dataclasses.replace(h, suggestion=None) for h in hits] + list(_questions(sent, people))
     hits = [h for h in hits if not _exonerated(h)]
     sure = [(t, score) for t, score in people if score >= _SURE_PERSON and not _remedial(t.head)]
     if learned_model and sure and not any(h.confidence >= _SURE_PERSON for h in hits):

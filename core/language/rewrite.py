@@ -43,7 +43,7 @@ def _text(tokens: list[Token]) -> str:
 
 
 def _sentence(before: str, clause: str, after: str) -> str:
-    text = f"{before}{clause}{after}".strip().rstrip(".!;,") + "."
+    text = re.sub(r"\s+([,.;:!?])", r"\1", f"{before}{clause}{after}".strip()).rstrip(".!;, ") + "."
     return text[0].upper() + text[1:]
 
 
@@ -64,7 +64,14 @@ def person_as_cause(subject: Token, verb: Token) -> str | None:
     skip = {t.i for t in subject.subtree} | {t.i for t in obj.subtree} | {acting.i, verb.i}
     skip |= {c.i for v in (verb, acting) for c in v.children if c.dep_ in ("aux", "neg", "prt", "advmod")
              and c.i < obj.i and c.lower_ not in ("instead",)}
-    rest = [t for t in sent if t.i > acting.i and t.i not in skip and t.i <= verb.right_edge.i and not t.is_punct]
+    # a second act of the same person ("…and crashed it") would lose its subject: the rewrite keeps the first only
+    shared = [c for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
+              and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)]
+    for second in shared:
+        skip |= {t.i for t in second.subtree} | {c.i for c in verb.children if c.dep_ == "cc" and c.i < second.i}
+    rest = [t for t in sent if t.i > acting.i and t.i not in skip and t.i <= verb.right_edge.i]
+    while rest and rest[0].is_punct:  # the punctuation inside the rest stays: "production, which took…"
+        rest.pop(0)
     particles = " ".join(c.text for c in acting.children if c.dep_ == "prt")
     if acting.lemma_ in _NOT_ACTED_ON:
         predicate = "was not acted on"
@@ -72,7 +79,11 @@ def person_as_cause(subject: Token, verb: Token) -> str | None:
         predicate = f"was {'not ' if negated else ''}{participle(acting)}{' ' + particles if particles else ''}"
     if obj.tag_ in ("NNS", "NNPS"):
         predicate = "were" + predicate[3:]
-    clause = f"{_text(list(obj.subtree))} {predicate} {_text(rest)}".strip()
+    # the thing's own words, then the predicate, then what followed it: "the script was pushed to production, which…"
+    core = [t for t in obj.subtree if t.i <= obj.i]
+    tail = [t for t in obj.subtree if t.i > obj.i]
+    after = sorted(tail + rest, key=lambda t: t.i)
+    clause = f"{_text(core)} {predicate} {_text(after)}".strip()
     start = subject.left_edge.idx - sent.start_char
     end = verb.right_edge.idx + len(verb.right_edge.text) - sent.start_char
     text = sent.text

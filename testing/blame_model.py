@@ -86,7 +86,7 @@ def main(out: Path = OUT) -> int:
     weights = {str(n): round(float(w), 4) for n, w in zip(names, fitted.coef_[0], strict=True) if abs(w) >= 0.01}
     out.write_text(json.dumps({
         "about": "core.language.learned: trained by testing/blame_model.py on the dev corpus only",
-        "bias": round(float(fitted.intercept_[0]), 4), "threshold": threshold, "advice": round(threshold - 0.15, 2),
+        "bias": round(float(fitted.intercept_[0]), 4), "threshold": threshold,
         "cross_validated_on_dev": {"precision": round(precision, 3), "recall": round(recall, 3), "C": c},
         "weights": dict(sorted(weights.items())),
     }, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")

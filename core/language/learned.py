@@ -77,12 +77,11 @@ def features(sent: Span, people: Iterable[Token]) -> list[str]:
 
 @dataclass(frozen=True)
 class Model:
-    """The shipped weights: a bias, one weight per feature, and the probability above which a finding blocks."""
+    """The shipped weights: a bias, one weight per feature, and the probability from which it reports blame."""
 
     bias: float
     weights: dict[str, float]
     threshold: float
-    advice: float
 
     def probability(self, found: Iterable[str]) -> float:
         """Return the model's probability that a sentence with these features blames someone."""
@@ -94,5 +93,4 @@ class Model:
 def model() -> Model:
     """Return the shipped model, read once per process."""
     data = json.loads((resources.files("core.language") / WEIGHTS).read_text(encoding="utf-8"))
-    return Model(float(data["bias"]), {k: float(v) for k, v in data["weights"].items()}, float(data["threshold"]),
-                 float(data["advice"]))
+    return Model(float(data["bias"]), {k: float(v) for k, v in data["weights"].items()}, float(data["threshold"]))

@@ -89,7 +89,7 @@ def report(name: str) -> list[Figures]:
     return figures
 
 
-def rows(sets: tuple[str, ...] = ("dev", "test", "hard", "holdout", "fresh")) -> list[tuple[str, str, str]]:
+def rows(sets: tuple[str, ...] = ("dev", "test", "hard", "holdout", "fresh", "fresh2")) -> list[tuple[str, str, str]]:
     """Return the (measure, figure, goal) rows of ``make bench``: each set's reading and candidate figures."""
     out = []
     for name in sets:

@@ -44,7 +44,9 @@ _TEXT_LEVEL = re.compile(rf"^(?P<pre>(?:[^\s|]+[\s|]+){{0,6}}?)(?:\[?(?P<lvl>{_W
                          rf"|(?<![^\s|:]\s)(?<![^\s|:]\s\s)(?P<colon>(?i:error|warning|warn|fatal|critical|crit)):)"
                          r"(?:[\s:|,-]+|$)")
 _TITLE_LEVEL = re.compile(rf"^(?P<pre>(?:\S+\s+)?)<?(?P<title>{_TITLE_WORDS})>?(?=\s)(?P<column>\s{{2,}})?")
-_ONE_LETTER = re.compile(r"^(?P<pre>(?:\d+\s+){1,2})(?P<one>[VDIWEFA])\s+")  # logcat: PID TID LEVEL TAG: message
+# logcat: "PID TID LEVEL TAG: message" (threadtime), or "LEVEL/TAG( PID): message" (time, brief)
+_ONE_LETTER = re.compile(r"^(?:(?P<pre>(?:\d+\s+){1,2})(?P<one>[VDIWEFA])\s+"
+                         r"|(?P<slash>[VDIWEFA])/(?=[\w.$-]+\(\s*\d+\):))")
 _ONE_LETTER_LEVELS = {"V": "debug", "D": "debug", "I": "info", "W": "warn", "E": "error", "F": "fatal", "A": "fatal"}
 _KLOG = re.compile(r"^([IWEF])\d{4} \d\d:\d\d:\d\d\.\d+\s+")
 _LOGFMT = re.compile(r"\b(?:level|lvl|severity)=\"?([A-Za-z]+)")
@@ -59,7 +61,8 @@ _TROUBLE_WORDS = re.compile(r"\b(?:warn(?:ing|ings)?|unavailable|not available|e
                             r"dropp(?:ed|ing)|"
                             r"expired|mismatch|overflow|out of (?:memory|space)|oom|degraded|reject(?:ed|ing)|"
                             r"unexpected|illegal|break-in|attack|violation|unauthori[sz]ed|forbidden|overload(?:ed)?|"
-                            r"retry(?:ing)?|retries|interrupted|abnormal(?:ly)?|crash(?:ed)?|down|offline)\b",
+                            r"retry(?:ing)?|retries|interrupted|abnormal(?:ly)?|crash(?:ed)?|offline|"
+                            r"(?:is|went|gone|link|node|host) down)\b",
                             re.IGNORECASE)
 # a deploy or restart: its own words, or "starting"/"started" with a version (a job's sockets start, not a deploy)
 _DEPLOY = re.compile(r"(?<!user )(?<!for )(?<!by )(?<!as )"  # "for deploy from 10.0.0.9" is a user name
@@ -128,7 +131,7 @@ def split_level(text: str) -> tuple[str | None, str]:
         return canonical_level(match[1]), message
     match = _ONE_LETTER.match(text)
     if match is not None:
-        return _ONE_LETTER_LEVELS[match["one"]], text[match.end():]
+        return _ONE_LETTER_LEVELS[match["one"] or match["slash"]], text[match.end():]
     match = _TEXT_LEVEL.match(text)
     if match is not None:
         # before the level: a pid, a pod, a host or a thread say nothing; a component ("checkout:") says who

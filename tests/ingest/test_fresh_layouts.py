@@ -1,7 +1,8 @@
-"""Logs in the shapes of twelve real systems, written apart from the reader (``layouts/fresh``), each in its own year.
+"""Logs in the shapes of real systems, written apart from the reader (``layouts/fresh``, ``fresh2``), each in its year.
 
-The set was written by someone who had not read the reader; its first run is reported in the closing note of
-the issue (11 of 12 read, 0.86 of templates proposed). These tests keep what was fixed after it.
+Each set was written by someone who had read neither the reader nor the other sets; the first run of each is
+reported in the closing note of the issue (fresh: 11 of 12 read, 0.86 of templates proposed; fresh2: 12 of 12,
+0.93, but 15 % repeats). These tests keep what was fixed after them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from core.ingest import logs
 from core.models import EventKind, TimeWindow
 from tests.ingest.layout_logs import ROOT
 
-FILES = sorted(p for p in (ROOT / "fresh").iterdir() if not p.name.endswith(".truth.json"))
+FILES = sorted(p for name in ("fresh", "fresh2") for p in (ROOT / name).iterdir()
+               if not p.name.endswith(".truth.json"))
 
 
 def _truth(path: Path) -> dict:
@@ -34,20 +36,36 @@ def _import(path: Path):
 def test_a_log_of_a_real_systems_shape_is_read_in_its_own_year(path: Path):
     result = _import(path)
     lines = sum(1 for line in path.read_bytes().splitlines() if line.strip())
-    assert result.source.records_read >= 0.95 * lines
+    assert lines - result.source.records_rejected >= 0.95 * lines  # a stack trace's lines belong to its record
     start, end = (datetime.fromisoformat(t) for t in _truth(path)["window"])
     assert all(start.year - 1 <= c.time.year <= end.year for c in result.candidates)
     assert len(result.candidates) <= 40
 
 
-def test_nine_tenths_of_the_problems_in_the_window_are_proposed_as_text():
-    proposed = total = 0
+def test_nine_tenths_of_the_problems_in_the_window_are_proposed_as_text_and_few_twice():
+    proposed = total = repeats = shown = 0
     for path in FILES:
-        events = [c.event.lower() for c in _import(path).candidates]
-        truth = _truth(path)["templates"]
+        events = [c.event.lower() for c in _import(path).candidates if c.event.startswith("First ")]
+        truth = [phrase.lower() for phrase in _truth(path)["templates"]]
         total += len(truth)
-        proposed += sum(1 for phrase in truth if any(phrase.lower() in e for e in events))
+        proposed += sum(1 for phrase in truth if any(phrase in e for e in events))
+        shown += len(events)
+        repeats += sum(max(0, sum(1 for e in events if phrase in e) - 1) for phrase in truth)
     assert proposed / total >= 0.9, f"{proposed} of {total}"
+    assert repeats / shown <= 0.1, f"{repeats} of {shown}"
+
+
+def test_one_error_from_many_programs_and_hosts_is_one_candidate():
+    result = _import(ROOT / "fresh2" / "Proxifier.log")
+    canceled = [c for c in result.candidates if "connection request was canceled" in c.event]
+    assert len(canceled) <= 2  # "svchost.exe *64" has a word more: a second template at most
+    assert not [c for c in result.candidates if c.event.startswith("First warning: Statistics")]  # "KB/s down"
+
+
+def test_logcat_time_format_levels_are_read():
+    result = _import(ROOT / "fresh2" / "logcat_time.log")
+    levels = {c.event.split(":")[0] for c in result.candidates}
+    assert {"First warning", "First error"} <= levels
 
 
 def test_an_epoch_after_four_fields_is_the_time_and_an_unavailable_component_is_a_warning():

@@ -41,7 +41,8 @@ def rows(split: str = "dev") -> list[tuple[list[str], bool, bool, bool]]:
         ruled = False
         for doc in model.parse_lines(pieces):
             for sent in doc.sents:
-                people = [t for t, score in blame.people(sent, NO_CONTEXT) if score >= CONFIDENT]
+                verbal = any(t.pos_ in ("VERB", "AUX") for t in sent)
+                people = [t for t, _ in blame.actors(blame.people(sent, NO_CONTEXT))] if verbal else []
                 if people:
                     features += learned.features(sent, people)
                 ruled = ruled or any(h.confidence >= CONFIDENT and h.rule != "person-blamed"

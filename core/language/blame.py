@@ -513,18 +513,44 @@ def find(sent: Span, context: Context, *, learned_model: bool = True) -> list[Hi
         # a question is not rewritten as a statement: its advice is the rule's ("ask what allowed it")
         hits = [dataclasses.replace(h, suggestion=None) for h in hits] + list(_questions(sent, people))
     hits = [h for h in hits if not _exonerated(h)]
-    sure = [(t, score) for t, score in people if score >= _SURE_PERSON and not _remedial(t.head)]
-    if learned_model and sure and not any(h.confidence >= _SURE_PERSON for h in hits):
+    sure = actors(people)
+    verbal = any(t.pos_ in ("VERB", "AUX") for t in sent)  # "Notified Maria Lopez via SMS" is a log line, not prose
+    if learned_model and sure and verbal and not any(h.confidence >= _SURE_PERSON for h in hits):
         weights = learned.model()
         probability = weights.probability(learned.features(sent, [t for t, _ in sure]))
         if probability >= weights.threshold:
             person = max(sure, key=lambda p: p[1])[0]
-            hits.append(Hit("person-blamed", person, person if person.head.i < person.i else person.head,
-                            min(0.75, max(s for _, s in sure))))
+            hit = Hit("person-blamed", person, person if person.head.i < person.i else person.head,
+                      min(0.75, max(s for _, s in sure)))
+            if not _exonerated(hit):
+                hits.append(hit)
     return sorted(hits, key=lambda h: -h.confidence)
 
 
 _SURE_PERSON = 0.7
+
+
+_BLAME_RESTS = frozenset({"be", "lie", "rest", "fall", "sit", "come", "put", "pin", "down", "thanks", "due"})
+
+
+def actors(people: list[tuple[Token, float]]) -> list[tuple[Token, float]]:
+    """Return the people the learned opinion may weigh: sure to be people, and not only acted upon.
+
+    Someone who is paged, thanked or focused on ("focus on systems, never on people") is where the sentence
+    acts, not who acted: blame lands on a subject, an owner, an agent, a name in apposition, "on" someone.
+    """
+    out = []
+    for token, score in people:
+        head = token.head
+        above = head.head.lemma_.lower()
+        named_as_cause = head.dep_ == "agent" or (
+            head.lower_ in ("on", "with", "to") and above in _BLAME_RESTS) or (
+            head.lower_ == "from" and above in ("come", "originate", "stem")) or (
+            head.lower_ == "of" and above in ("because", "fault", "one", "two", "some", "several"))
+        acted_upon = token.dep_ in ("dobj", "dative") or (token.dep_ == "pobj" and not named_as_cause)
+        if score >= _SURE_PERSON and not acted_upon and not _remedial(head):
+            out.append((token, score))
+    return out
 
 
 _NEGATIVE_SUBJECTS = frozenset({"none", "nobody", "nothing", "neither", "no"})

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from core import language
-from core.language import learned
+from core.language import checks, learned
 from testing import blame_model
 
 
@@ -75,3 +75,12 @@ def test_the_shipped_weights_are_exactly_what_the_dev_corpus_trains(tmp_path):
     assert blame_model.main(out) == 0
     shipped = json.loads(blame_model.OUT.read_text(encoding="utf-8"))
     assert json.loads(out.read_text(encoding="utf-8")) == shipped
+
+
+def test_lines_are_joined_into_paragraphs_of_bounded_length():
+    # a long run with no sentence end (text anyone may paste) is read in pieces, not parsed as one sentence
+    line = "Tomasz pushed the change and the engineer who approved it wiped the table and"
+    pieces = checks.paragraphs("\n".join([line] * 1000))
+    assert len(pieces) > 1 and max(len(text) for text, _ in pieces) <= checks.PARAGRAPH_CAP + len(line) + 1
+    [(text, where)] = checks.paragraphs("one line\nwrapped on the next")
+    assert text == "one line wrapped on the next" and where[text.index("wrapped")] == (2, 0)

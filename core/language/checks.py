@@ -69,6 +69,9 @@ def check_blameless(text: str, *, context: Context = NO_CONTEXT) -> list[Finding
 
 # A line that starts a block of its own, never the wrapped rest of a sentence: a list item, a heading, a table row,
 # a quote, a timeline entry ("14:02 UTC — …", "T+12m:"), a code fence.
+PARAGRAPH_CAP = 1_500
+"""Lines are joined up to this many characters: a longer run with no sentence end is no prose to read whole, and
+parsing it as one sentence costs more than its lines apart (text an attacker chooses)."""
 _BLOCK_START = re.compile(r"\s*(?:[-*+>#|]|\d+[.)]\s|\d{1,2}:\d{2}|T[+-]\d|```)")
 
 
@@ -81,7 +84,7 @@ def paragraphs(text: str) -> list[tuple[str, list[tuple[int, int]]]]:
     chars: list[str] = []
     where: list[tuple[int, int]] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        wrapped = bool(chars) and line.strip() and not _BLOCK_START.match(line)
+        wrapped = bool(chars) and line.strip() and not _BLOCK_START.match(line) and len(where) < PARAGRAPH_CAP
         if not wrapped and chars:
             out.append(("".join(chars), where))
             chars, where = [], []
@@ -100,6 +103,7 @@ def paragraphs(text: str) -> list[tuple[str, list[tuple[int, int]]]]:
 @functools.lru_cache(maxsize=8192)
 def _check_blameless(text: str, context: Context) -> tuple[Finding, ...]:
     findings: list[Finding] = []
+    lines = text.splitlines()
     pieces = [(where, offset, sentence) for paragraph, where in paragraphs(text)
               for offset, sentence in prefilter.candidates(paragraph)]
     docs = model.parse_lines([sentence for _, _, sentence in pieces])
@@ -112,7 +116,7 @@ def _check_blameless(text: str, context: Context) -> tuple[Finding, ...]:
             start, end = blame.span_of(hit)
             line, column = where[offset + start]
             last_line, last_column = where[offset + end - 1]
-            length = end - start if last_line == line else len(text.splitlines()[line - 1]) - column
+            length = end - start if last_line == line else len(lines[line - 1]) - column
             why, suggestion = WHY[hit.rule]
             findings.append(Finding(line, column, column + length, sentence[start:start + length], hit.rule, why,
                                     hit.suggestion or suggestion, round(hit.confidence, 2)))

@@ -42,23 +42,12 @@ _OUT_PARTICLES = {"run": {"out"}, "go": {"down", "offline", "dark"}, "knock": {"
 _TIME_MARKS = frozenset({"before", "until", "after", "when", "once", "as", "while", "since"})
 
 
-_IRREGULAR = {
-    "broke": "break", "broken": "break", "took": "take", "taken": "take", "brought": "bring", "forgot": "forget",
-    "forgotten": "forget", "lost": "lose", "blew": "blow", "blown": "blow", "ran": "run", "left": "leave",
-    "withdrew": "withdraw", "withdrawn": "withdraw", "fell": "fall", "slept": "sleep", "overwrote": "overwrite",
-    "overwritten": "overwrite", "mistook": "mistake", "mistaken": "mistake", "sent": "send", "made": "make",
-    "went": "go", "gone": "go", "threw": "throw", "thrown": "throw", "drove": "drive", "wrote": "write",
-    "written": "write", "froze": "freeze", "frozen": "freeze", "hung": "hang", "shut": "shut", "cut": "cut",
-    "set": "set", "let": "let", "hit": "hit", "put": "put",
-}
-
-
 @functools.cache
 def _surface_lemmas() -> dict[str, str]:
     """Return the inflected forms of the rules' verbs, for verbs the lemmatizer does not know ("borked")."""
     from core.language.prefilter import verb_forms  # imported here: prefilter reads this module's lists
 
-    forms: dict[str, str] = dict(_IRREGULAR)
+    forms: dict[str, str] = dict(lexicon.IRREGULAR_PAST)
     for lemma in sorted(lexicon.FAULT_VERBS | ACT_VERBS | _THING_HARM | HUMAN_ONLY | CONSEQUENCES):
         for form in verb_forms(lemma):
             forms.setdefault(form, lemma)
@@ -68,8 +57,7 @@ def _surface_lemmas() -> dict[str, str]:
 def lemma_of(token: Token) -> str:
     """Return the lemma of a verb, correcting the lemmatizer's guess for rare verbs of the rules."""
     lemma = token.lemma_.lower()
-    known = lexicon.FAULT_VERBS | ACT_VERBS | _THING_HARM | HUMAN_ONLY
-    return lemma if lemma in known else _surface_lemmas().get(token.lower_, lemma)
+    return lemma if lemma in _RULE_VERBS else _surface_lemmas().get(token.lower_, lemma)
 
 
 @dataclass(frozen=True)
@@ -303,10 +291,10 @@ def _span(a: Token, b: Token) -> tuple[Token, Token]:
 # Verbs that take a person as subject: a proper noun that forgets or botches something is someone.
 HUMAN_ONLY = frozenset({"forget", "neglect", "overlook", "misread", "mistype", "botch", "mishandle", "misjudge",
                          "sleep", "stamp", "finger", "bother"})
+_RULE_VERBS = lexicon.FAULT_VERBS | ACT_VERBS | _THING_HARM | HUMAN_ONLY
 
 
 _POSSESSIVE_PRONOUNS = {"his": 0.85, "her": 0.85, "their": 0.7}
-_PARTITIVES = frozenset({"one", "two", "three", "some", "several", "few", "many", "both", "either", "each"})
 
 
 def _indirect_score(token: Token, context: Context, earlier: float) -> float:
@@ -316,7 +304,7 @@ def _indirect_score(token: Token, context: Context, earlier: float) -> float:
         return _POSSESSIVE_PRONOUNS[lowered]
     if lowered == "they" and earlier > 0:
         return min(earlier, 0.75)  # "our contractors had the keys, and they left the bucket open"
-    if lowered in _PARTITIVES:
+    if lowered in lexicon.PARTITIVES:
         groups = [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children
                   if p.dep_ == "pobj" and not _victims(p)]
         return max((person_score(g, context) for g in groups), default=0.0)

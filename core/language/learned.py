@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # spaCy is imported when the model is first loaded, not with 
     from spacy.tokens import Span, Token
 
 WEIGHTS = "blame_weights.json"
-_PARTITIVES = frozenset({"one", "two", "three", "some", "several", "few", "many", "both", "either", "each"})
 
 
 def _kind(person: Token) -> str:
@@ -53,7 +52,8 @@ def features(sent: Span, people: Iterable[Token]) -> list[str]:
     found = list(people)
     # the whole phrase naming someone ("one of the engineers", "the night-shift operator") is one <person>: how
     # someone is named is no evidence of blame, what is said of them is
-    indexes = {t.i for p in found for t in (p.subtree if p.lower_ in _PARTITIVES else p.doc[p.left_edge.i:p.i + 1])}
+    indexes = {t.i for p in found
+               for t in (p.subtree if p.lower_ in lexicon.PARTITIVES else p.doc[p.left_edge.i:p.i + 1])}
     out: list[str] = []
     for person in found:
         head = person.head

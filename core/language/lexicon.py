@@ -48,6 +48,18 @@ JUDGEMENT_WORDS = frozenset({
 })
 FAULT_NOUNS = frozenset({"fault", "mistake", "mistakes", "error", "negligence", "carelessness", "oversight", "blame",
                          "sloppiness", "incompetence", "responsibility", "failure"})
+# Irregular past forms of verbs the rules read, to their lemma: the lemmatizer guesses wrong on some ("overwrote").
+IRREGULAR_PAST = {
+    "broke": "break", "broken": "break", "took": "take", "taken": "take", "brought": "bring", "forgot": "forget",
+    "forgotten": "forget", "lost": "lose", "blew": "blow", "blown": "blow", "ran": "run", "left": "leave",
+    "withdrew": "withdraw", "withdrawn": "withdraw", "fell": "fall", "slept": "sleep", "overwrote": "overwrite",
+    "overwritten": "overwrite", "mistook": "mistake", "mistaken": "mistake", "sent": "send", "made": "make",
+    "went": "go", "gone": "go", "threw": "throw", "thrown": "throw", "drove": "drive", "wrote": "write",
+    "written": "write", "froze": "freeze", "frozen": "freeze", "hung": "hang", "shut": "shut", "cut": "cut",
+    "set": "set", "let": "let", "hit": "hit", "put": "put",
+}
+# Words that take part of a group: "one of the developers", "two of the backend folks".
+PARTITIVES = frozenset({"one", "two", "three", "some", "several", "few", "many", "both", "either", "each"})
 HUMAN_ERROR_HEADS = frozenset({"human", "operator", "engineer", "user", "pilot", "developer", "people", "person"})
 HINDSIGHT_VERBS = frozenset({"see", "spot", "catch", "notice", "know", "check", "pause", "approve", "avoid",
                              "prevent", "stop", "test", "realise", "realize", "flag", "find", "predict", "anticipate"})

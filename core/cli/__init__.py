@@ -6,6 +6,8 @@ the chart, the PDF, SQLAlchemy, connectors) inside ``run``, so ``postmortem --he
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 
 from core.cli import lint, output, parser
@@ -30,3 +32,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PostmortemError as exc:
         output.say(f"error: {exc}", err=True)
         return 2
+    except BrokenPipeError:  # the reader left early ("postmortem lint … | head"): no traceback, nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.language import learned, lexicon, rewrite
-from core.language.findings import Context
+from core.language.findings import CONFIDENT, Context
 from core.language.people import is_generic_person, person_score
 
 if TYPE_CHECKING:  # spaCy is imported when the model is first loaded, not with this module
@@ -292,6 +292,9 @@ def _span(a: Token, b: Token) -> tuple[Token, Token]:
 HUMAN_ONLY = frozenset({"forget", "neglect", "overlook", "misread", "mistype", "botch", "mishandle", "misjudge",
                          "sleep", "stamp", "finger", "bother"})
 _RULE_VERBS = lexicon.FAULT_VERBS | ACT_VERBS | _THING_HARM | HUMAN_ONLY
+_VERB_CLASSES = (("fault", lexicon.FAULT_VERBS), ("human", HUMAN_ONLY), ("remedy", REMEDY_VERBS),
+                 ("work", ACT_VERBS), ("consequence", CONSEQUENCES), ("diligence", lexicon.DILIGENCE_VERBS),
+                 ("plain", _PLAIN_VERBS))
 
 
 _POSSESSIVE_PRONOUNS = {"his": 0.85, "her": 0.85, "their": 0.7}
@@ -487,8 +490,8 @@ def people(sent: Span, context: Context) -> list[tuple[Token, float]]:
     return list(_people(sent, context))
 
 
-def find(sent: Span, context: Context, *, learned_model: bool = True) -> list[Hit]:
-    """Return the rule matches of one sentence, surest first; with ``learned_model``, the model's if no rule's."""
+def rule_hits(sent: Span, context: Context) -> tuple[list[Hit], list[tuple[Token, float]]]:
+    """Return the rule matches of one sentence that no denial takes back, and its people with how sure each is."""
     hits: list[Hit] = []
     people = list(_people(sent, context))
     for person, score in people:
@@ -500,45 +503,60 @@ def find(sent: Span, context: Context, *, learned_model: bool = True) -> list[Hi
     if sent.text.rstrip().endswith("?"):
         # a question is not rewritten as a statement: its advice is the rule's ("ask what allowed it")
         hits = [dataclasses.replace(h, suggestion=None) for h in hits] + list(_questions(sent, people))
-    hits = [h for h in hits if not _exonerated(h)]
-    sure = actors(people)
-    verbal = any(t.pos_ in ("VERB", "AUX") for t in sent)  # "Notified Maria Lopez via SMS" is a log line, not prose
-    if learned_model and sure and verbal and not any(h.confidence >= _SURE_PERSON for h in hits):
-        weights = learned.model()
-        probability = weights.probability(learned.features(sent, [t for t, _ in sure]))
-        if probability >= weights.threshold:
-            person = max(sure, key=lambda p: p[1])[0]
-            hit = Hit("person-blamed", person, person if person.head.i < person.i else person.head,
-                      min(0.75, max(s for _, s in sure)))
-            if not _exonerated(hit):
-                hits.append(hit)
-    return sorted(hits, key=lambda h: -h.confidence)
+    return [h for h in hits if not _exonerated(h)], people
 
 
-_SURE_PERSON = 0.7
-
-
-_BLAME_RESTS = frozenset({"be", "lie", "rest", "fall", "sit", "come", "put", "pin", "down", "thanks", "due"})
-
-
-def actors(people: list[tuple[Token, float]]) -> list[tuple[Token, float]]:
-    """Return the people the learned opinion may weigh: sure to be people, and not only acted upon.
-
-    Someone who is paged, thanked or focused on ("focus on systems, never on people") is where the sentence
-    acts, not who acted: blame lands on a subject, an owner, an agent, a name in apposition, "on" someone.
-    """
-    out = []
-    for token, score in people:
-        head = token.head
-        above = head.head.lemma_.lower()
-        named_as_cause = head.dep_ == "agent" or (
-            head.lower_ in ("on", "with", "to") and above in _BLAME_RESTS) or (
-            head.lower_ == "from" and above in ("come", "originate", "stem")) or (
-            head.lower_ == "of" and above in ("because", "fault", "one", "two", "some", "several"))
-        acted_upon = token.dep_ in ("dobj", "dative") or (token.dep_ == "pobj" and not named_as_cause)
-        if score >= _SURE_PERSON and not acted_upon and not _remedial(head):
-            out.append((token, score))
+def someone(sent: Span, people: list[tuple[Token, float]], context: Context) -> list[tuple[Token, float]]:
+    """Return who the sentence may name: its people, someone unnamed ("somebody", "whoever", "who…?"), and a
+    capitalised subject or owner that is no known system ("Platform shipped…", "Billing's migration…")."""
+    out = list(people)
+    seen = {t.i for t, _ in out}
+    question = sent.text.rstrip().endswith("?")
+    for token in sent:
+        if token.i in seen:
+            continue
+        if token.lower_ in lexicon.INDEFINITE or (token.lower_ == "who" and question):
+            out.append((token, 0.6))
+        elif token.dep_ in ("nsubj", "poss") and token.pos_ in ("PROPN", "NOUN") and token.text[:1].isupper() and (
+                token.text.isalpha() and token.lower_ not in lexicon.TECHNOLOGY and not context.is_system(token.text)):
+            out.append((token, 0.3))
     return out
+
+
+def verb_class(verb: Token) -> str:
+    """Return the kind of act a verb names, from the rules' word lists: a fault, a remedy, ordinary work…"""
+    lemma = lemma_of(verb)
+    for name, words in _VERB_CLASSES:
+        if lemma in words:
+            return name
+    return "other" if verb.pos_ in ("VERB", "AUX") else "none"
+
+
+def find(sent: Span, context: Context, *, learned_model: bool = True) -> list[Hit]:
+    """Return the blame found in one sentence, surest first: the rules' matches, then, with ``learned_model``, the
+    learned judge's verdict on them and on the sentence (it may keep them, drop them, or find blame they missed)."""
+    hits, people = rule_hits(sent, context)
+    if not learned_model:
+        return sorted(hits, key=lambda h: -h.confidence)
+    who = someone(sent, people, context)
+    if not who and not hits:
+        return []
+    judge = learned.model()
+    probability = judge.probability(
+        learned.features(sent, who, [(h.rule, h.confidence) for h in hits], verb_class))
+    if probability < judge.threshold:  # the judge overrules the rules; what they offered as advice stays advice
+        return sorted((h for h in hits if h.confidence < CONFIDENT), key=lambda h: -h.confidence)
+    if not who:  # no one named ("human error", "obviously…"): the rule's own confidence says whether it blocks
+        return sorted(hits, key=lambda h: -h.confidence)
+    confidence = CONFIDENT + (1 - CONFIDENT) * (probability - judge.threshold) / max(1e-9, 1 - judge.threshold)
+    if hits:
+        surest = max(hits, key=lambda h: h.confidence)
+        return [dataclasses.replace(surest, confidence=round(confidence, 2))]
+    person = max(who, key=lambda p: p[1])[0]
+    acts = person.dep_ == "nsubj" and person.head.pos_ == "VERB" and not sent.text.rstrip().endswith("?")
+    hit = Hit("person-blamed", person, person if person.head.i < person.i else person.head, round(confidence, 2),
+              rewrite.person_as_cause(person, person.head) if acts else None)
+    return [] if _exonerated(hit) else [hit]
 
 
 _NEGATIVE_SUBJECTS = frozenset({"none", "nobody", "nothing", "neither", "no"})

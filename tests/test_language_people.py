@@ -70,3 +70,30 @@ def test_a_possessive_rewrite_keeps_the_facts_and_drops_the_person():
 def test_a_passive_rewrite_drops_the_person_agent():
     [finding] = confident("The bug was introduced by Raj in last week's refactor.")
     assert "\"The bug was introduced in last week's refactor.\"" in finding.suggestion
+
+
+def test_a_capitalised_word_the_text_itself_uses_as_a_thing_is_no_person():
+    blaming = "Fritz dropped the write primary and took the whole site down."
+    assert confident(blaming), "alone, an unknown capitalised subject that takes a site down may be a person"
+    text = f"The fritz Redis ran out of memory at 02:10.\n{blaming}\nEvery Repl created that day stayed read-only."
+    assert confident(text) == []
+    assert confident("Any Repl loaded with this build went read-only.\n"
+                     "Repl dropped the write primary and took the site down.") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Growth shipped a coupon service nobody had load-tested, and it fell over within minutes.",
+        "@k.okafor fat-fingered the replica count and scaled checkout to zero.",
+        "they ignored the disk alert for two days and the database ran out of space",
+    ],
+)
+def test_a_team_named_by_one_word_a_handle_and_a_pronoun_that_acts_can_be_blamed(sentence):
+    assert confident(sentence)
+
+
+def test_a_team_blamed_by_the_learned_judge_gets_a_rewrite_with_the_thing_as_subject():
+    [finding] = confident("Platform shipped a broken base image and every service built that day crashed.")
+    assert finding.text == "Platform shipped"
+    assert "A broken base image was shipped and every service built that day crashed." in finding.suggestion

@@ -506,19 +506,30 @@ def rule_hits(sent: Span, context: Context) -> tuple[list[Hit], list[tuple[Token
     return [h for h in hits if not _exonerated(h)], people
 
 
+_PERSONAL = frozenset({"he", "she", "they", "you", "i"})
+"""Pronouns that may stand for someone who acted; "we" is the organisation telling its own story."""
+
+
 def someone(sent: Span, people: list[tuple[Token, float]], context: Context) -> list[tuple[Token, float]]:
     """Return who the sentence may name: its people, someone unnamed ("somebody", "whoever", "who…?"), and a
-    capitalised subject or owner that is no known system ("Platform shipped…", "Billing's migration…")."""
+    capitalised subject or owner that is no known system ("Platform shipped…", "Billing's migration…"), a handle, a
+    personal pronoun that acts."""
     out = list(people)
     seen = {t.i for t, _ in out}
-    question = sent.text.rstrip().endswith("?")
+    lower_case = sent.text == sent.text.lower()
     for token in sent:
         if token.i in seen:
             continue
-        if token.lower_ in lexicon.INDEFINITE or (token.lower_ == "who" and question):
+        word = token.text.replace("-", "").replace("'", "")
+        if token.lower_ in lexicon.INDEFINITE or (token.lower_ == "who" and token.dep_ == "nsubj"):
             out.append((token, 0.6))
-        elif token.dep_ in ("nsubj", "poss") and token.pos_ in ("PROPN", "NOUN") and token.text[:1].isupper() and (
-                token.text.isalpha() and token.lower_ not in lexicon.TECHNOLOGY and not context.is_system(token.text)):
+        elif token.text.startswith("@") and len(token.text) > 1:
+            out.append((token, 0.95))  # a handle the parser took for a modifier ("@hsato misread…")
+        elif token.lower_ in _PERSONAL and token.dep_ == "nsubj":
+            out.append((token, 0.3))  # "they ignored the alert", "you pushed the wrong cert"
+        elif token.dep_ in ("nsubj", "poss") and token.pos_ in ("PROPN", "NOUN") and word.isalpha() and (
+                token.text[:1].isupper() or (lower_case and token.pos_ == "PROPN")) and (
+                token.lower_ not in lexicon.TECHNOLOGY and not context.is_system(token.text)):
             out.append((token, 0.3))
     return out
 

@@ -7,7 +7,7 @@ import re
 
 from core.language import blame, model, prefilter
 from core.language.findings import NO_CONTEXT, Context, Finding
-from core.language.people import person_score
+from core.language.people import person_score, systems_named
 
 WHY: dict[str, tuple[str, str]] = {
     "person-as-cause": (
@@ -103,6 +103,10 @@ def paragraphs(text: str) -> list[tuple[str, list[tuple[int, int]]]]:
 @functools.lru_cache(maxsize=8192)
 def _check_blameless(text: str, context: Context) -> tuple[Finding, ...]:
     findings: list[Finding] = []
+    # what the text itself uses as things ("my Repl", "the fritz Redis") is a system everywhere in it
+    things = frozenset(w for w in systems_named(text) if not context.is_person(w))
+    if things - context.systems:
+        context = Context(context.people, context.systems | things)
     lines = text.splitlines()
     pieces = [(where, offset, sentence) for paragraph, where in paragraphs(text)
               for offset, sentence in prefilter.candidates(paragraph)]

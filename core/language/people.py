@@ -12,6 +12,14 @@ if TYPE_CHECKING:  # spaCy is imported when the model is first loaded, not with 
     from spacy.tokens import Token
 
 _NOT_A_NAME = re.compile(r"\.\w|_|/")
+# How a text names a thing, never a person: "my Repl", "every Widget", "the fritz Redis", "Repl data", "new Repls".
+_OWNED = r"(?i:my|your|our|its|this|that|these|those|every|each|any|no|new|old|affected|existing|running|other)"
+_THING_NOUNS = (
+    "server servers host hosts node nodes cluster clusters instance instances service services database databases db "
+    "api apis sdk cli app apps bot bots pod pods vm vms machine machines worker workers queue queues bucket buckets "
+    "repo repos repository image images container containers data function functions dashboard dashboards account "
+    "accounts endpoint endpoints job jobs daemon process version versions release releases build builds plugin"
+)
 _TITLES = frozenset({"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "mx", "mx."})
 
 
@@ -19,6 +27,21 @@ def _name_tokens(token: Token) -> list[Token]:
     """Return the token with the compound and flat name parts attached to it ("Nguyễn Thị Mai")."""
     parts = [c for c in token.children if c.dep_ in ("compound", "flat", "nmod") and c.i < token.i]
     return [*parts, token]
+
+
+def systems_named(text: str) -> frozenset[str]:
+    """Return the capitalised words ``text`` itself uses as things: after "my", "every", "new"…, before a system
+    noun or a known technology ("the fritz Redis", "Repl data"), or in a plural ("Repls"); a name is used as none."""
+    found: set[str] = set()
+    words = set(re.findall(r"\b[A-Z][a-z]+[A-Za-z]*\b", text))
+    if not words:
+        return frozenset()
+    nouns = "|".join(sorted(set(_THING_NOUNS.split()) | lexicon.TECHNOLOGY, key=len, reverse=True))
+    follows = re.compile(rf"\b([A-Za-z][a-z]+)\s+(?i:{nouns})\b")
+    found |= {m.group(1).lower() for m in follows.finditer(text)}
+    found |= {m.group(1).lower() for m in re.finditer(rf"\b{_OWNED}\s+([A-Z][a-z]+)\b", text)}
+    found |= {w.lower() for w in words if w + "s" in words}
+    return frozenset(w for w in found if w.capitalize() in words or w in (x.lower() for x in words))
 
 
 def person_score(token: Token, context: Context) -> float:
@@ -62,18 +85,20 @@ def _proper_name_score(token: Token, words: list[Token]) -> float:
         return 0.9 if token.pos_ == "PROPN" or token.i != token.sent.start else 0.7
     if any(not w.text.isascii() and w.text.isalpha() for w in words):
         return 0.85
-    model.ensure_entities(token.doc)
     known = model.dictionary_words()
     unknown = not any(w.lower_ in known or w.lemma_.lower() in known or w.lower_.removesuffix("s") in known
                       for w in words) and token.text.isalpha()
-    if unknown and token.ent_type_ == "PERSON":
-        return 0.8
     if unknown and token.pos_ in ("PROPN", "NOUN"):
         # A proper noun that is neither an English word nor a known technology: most often a name.
         return 0.7
-    if token.ent_type_ == "PERSON":
-        return 0.7 if token.pos_ == "PROPN" else 0.6
+    if token.pos_ == "PROPN" and token.dep_ in _WHERE_BLAME_LANDS and token.i != token.sent.start:
+        # A proper noun that is also an English word ("Raj", "Hope") where blame lands, not where any word is
+        # capitalised: the entity tagger, run only here (it costs as much as the parse), tells a name from a thing.
+        return 0.7 if model.entity_type(token) == "PERSON" else 0.0
     return 0.0
+
+
+_WHERE_BLAME_LANDS = frozenset({"nsubj", "nsubjpass", "poss", "pobj", "appos", "attr", "conj"})
 
 
 def is_generic_person(token: Token) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from core import language
-from core.language import checks, learned
+from core.language import checks, learned, prefilter
 from testing import blame_model
 
 
@@ -84,3 +84,15 @@ def test_lines_are_joined_into_paragraphs_of_bounded_length():
     assert len(pieces) > 1 and max(len(text) for text, _ in pieces) <= checks.PARAGRAPH_CAP + len(line) + 1
     [(text, where)] = checks.paragraphs("one line\nwrapped on the next")
     assert text == "one line wrapped on the next" and where[text.index("wrapped")] == (2, 0)
+
+
+def test_a_run_with_no_sentence_end_is_read_in_bounded_pieces_and_a_finding_after_it_keeps_its_place():
+    # one pasted line of 100,000 characters with no full stop: the rules' reading of one sentence grows faster
+    # than its length, so the run is read in pieces of at most SENTENCE_CAP characters, cut at a space
+    run = "Ana deployed the service and " * 3500
+    pieces = list(prefilter._sentences(run))
+    assert max(len(piece) for _, piece in pieces) <= prefilter.SENTENCE_CAP
+    assert all(run[start:start + len(piece)] == piece for start, piece in pieces)
+    text = run[:2000] + "\nThe contractor left the storage bucket world-readable."
+    [finding] = _confident(text)
+    assert (finding.line, finding.text) == (2, "The contractor left")

@@ -120,13 +120,31 @@ def _first_word_may_name(word: str, rest: str) -> bool:
 _NEXT_WORD = re.compile(r"('s|’s|\s+[\w'’-]+)")
 
 
-def candidates(line: str) -> Iterator[tuple[int, str]]:
-    """Yield (offset, sentence) for each sentence of ``line`` that may hold a finding."""
+SENTENCE_CAP = 500
+"""A run longer than this many characters with no sentence end is no prose sentence (a paste, a log): it is read in
+pieces of at most this size, cut at a space, so that reading it costs what its length does (the rules' reading of a
+sentence grows faster than its length)."""
+
+
+def _sentences(line: str) -> Iterator[tuple[int, str]]:
     for match in _SENTENCE.finditer(line):
         sentence = match.group(0).lstrip()
+        start = match.end() - len(sentence)
+        while len(sentence) > SENTENCE_CAP:
+            cut = sentence.rfind(" ", SENTENCE_CAP // 2, SENTENCE_CAP)
+            cut = cut if cut > 0 else SENTENCE_CAP
+            yield start, sentence[:cut]
+            rest = sentence[cut:].lstrip()
+            start += len(sentence) - len(rest)
+            sentence = rest
+        yield start, sentence
+
+
+def candidates(line: str) -> Iterator[tuple[int, str]]:
+    """Yield (offset, sentence) for each sentence of ``line`` that may hold a finding."""
+    for start, sentence in _sentences(line):
         if not sentence.strip():
             continue
-        start = match.end() - len(sentence)
         lower_case = sentence == sentence.lower()
         if _JUDGEMENT_ONLY.search(sentence) or (
                 _someone().search(sentence) or _chat_may_name(sentence) if lower_case else _may_name(sentence)):

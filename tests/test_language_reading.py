@@ -96,3 +96,10 @@ def test_a_run_with_no_sentence_end_is_read_in_bounded_pieces_and_a_finding_afte
     text = run[:2000] + "\nThe contractor left the storage bucket world-readable."
     [finding] = _confident(text)
     assert (finding.line, finding.text) == (2, "The contractor left")
+
+
+def test_someone_notified_or_paged_is_not_blamed_by_the_judge():
+    # a paging tool's log line names the person it reached: where the sentence acts, not who acted
+    for text in ("Notified Maria Lopez by SMS", "Notified Maria Lopez by push notification",
+                 "The on-call system paged Bjørn Hansen twice."):
+        assert _confident(text) == [], text

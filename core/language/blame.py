@@ -506,6 +506,7 @@ def rule_hits(sent: Span, context: Context) -> tuple[list[Hit], list[tuple[Token
     return [h for h in hits if not _exonerated(h)], people
 
 
+_ACTED_UPON = frozenset({"dobj", "dative", "iobj"})
 _PERSONAL = frozenset({"he", "she", "they", "you", "i"})
 """Pronouns that may stand for someone who acted; "we" is the organisation telling its own story."""
 
@@ -563,7 +564,12 @@ def find(sent: Span, context: Context, *, learned_model: bool = True) -> list[Hi
     if hits:
         surest = max(hits, key=lambda h: h.confidence)
         return [dataclasses.replace(surest, confidence=round(confidence, 2))]
-    person = max(who, key=lambda p: p[1])[0]
+    # blame lands on someone who acts, owns or is the agent; someone notified or paged is where the sentence acts
+    # ("Notified Maria Lopez by SMS", a paging log's line), and a line with no verb states no act
+    standing = [(t, s) for t, s in who if t.dep_ not in _ACTED_UPON]
+    if not standing or not any(t.pos_ in ("VERB", "AUX") for t in sent):
+        return []
+    person = max(standing, key=lambda p: p[1])[0]
     acts = person.dep_ == "nsubj" and person.head.pos_ == "VERB" and not sent.text.rstrip().endswith("?")
     hit = Hit("person-blamed", person, person if person.head.i < person.i else person.head, round(confidence, 2),
               rewrite.person_as_cause(person, person.head) if acts else None)

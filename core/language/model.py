@@ -84,8 +84,9 @@ def entity_type(token: Token) -> str:
 
 @functools.lru_cache(maxsize=_CACHED_LINES)
 def _sentence_entities(sentence: str) -> tuple[str, ...]:
-    # a sentence alone: the tagger's cost grows with the text it reads, and a paragraph may be long
-    doc = load_model()(sentence, disable=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+    # a sentence alone: the tagger's cost grows with the text it reads, and a paragraph may be long; the entity
+    # tagger has its own token vectors, so the shared ones are not computed again
+    doc = load_model()(sentence, disable=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
     return tuple(t.ent_type_ for t in doc)
 
 

@@ -41,7 +41,7 @@ def systems_named(text: str) -> frozenset[str]:
     found |= {m.group(1).lower() for m in follows.finditer(text)}
     found |= {m.group(1).lower() for m in re.finditer(rf"\b{_OWNED}\s+([A-Z][a-z]+)\b", text)}
     found |= {w.lower() for w in words if w + "s" in words}
-    return frozenset(w for w in found if w.capitalize() in words or w in (x.lower() for x in words))
+    return frozenset(found & {w.lower() for w in words})
 
 
 def person_score(token: Token, context: Context) -> float:

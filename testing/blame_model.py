@@ -15,9 +15,8 @@ import json
 import sys
 from pathlib import Path
 
-from core.language import blame, learned, model, prefilter
-from core.language.findings import NO_CONTEXT, Context
-from core.language.people import systems_named
+from core.language import blame, checks, learned, model, prefilter
+from core.language.findings import NO_CONTEXT
 from testing import scoring
 
 OUT = Path(__file__).resolve().parents[1] / "core" / "language" / learned.WEIGHTS
@@ -42,8 +41,7 @@ def example_features(text: str) -> list[str] | None:
     """Return the features of the sentences of ``text`` the judge would weigh, or None when it weighs none."""
     found: list[str] = []
     weighed = False
-    things = systems_named(text)
-    context = Context(systems=things) if things else NO_CONTEXT  # what the check itself knows of the text
+    context = checks.with_own_systems(text, NO_CONTEXT)  # what the check itself knows of the text
     for doc in model.parse_lines([sentence for _, sentence in prefilter.candidates(text)]):
         for sent in doc.sents:
             hits, people = blame.rule_hits(sent, context)

@@ -100,13 +100,16 @@ def paragraphs(text: str) -> list[tuple[str, list[tuple[int, int]]]]:
     return out
 
 
+def with_own_systems(text: str, context: Context) -> Context:
+    """Return ``context`` with what ``text`` itself uses as things ("my Repl", "the fritz Redis") as its systems."""
+    things = frozenset(w for w in systems_named(text) if not context.is_person(w))
+    return Context(context.people, context.systems | things) if things - context.systems else context
+
+
 @functools.lru_cache(maxsize=8192)
 def _check_blameless(text: str, context: Context) -> tuple[Finding, ...]:
     findings: list[Finding] = []
-    # what the text itself uses as things ("my Repl", "the fritz Redis") is a system everywhere in it
-    things = frozenset(w for w in systems_named(text) if not context.is_person(w))
-    if things - context.systems:
-        context = Context(context.people, context.systems | things)
+    context = with_own_systems(text, context)
     lines = text.splitlines()
     pieces = [(where, offset, sentence) for paragraph, where in paragraphs(text)
               for offset, sentence in prefilter.candidates(paragraph)]

@@ -100,3 +100,4 @@ def dictionary_words() -> frozenset[str]:
 def forget_parses() -> None:
     """Forget every cached parse, so that the next check parses everything again (used to measure speed)."""
     _parses.cache_clear()
+    _sentence_entities.cache_clear()

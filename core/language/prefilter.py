@@ -1,7 +1,8 @@
 """Which sentences may hold a blameless finding: cheap word tests, so that only those sentences are parsed.
 
 A sentence is parsed when it may name someone (a handle, a pronoun, a role or team word, a capital that may be a
-name), is written all in lower case (chat), or holds a word of judgement ("careless", "human error"). Which act it
+name; in chat written all in lower case, a word that is no English word), or holds a word of judgement
+("careless", "human error"). Which act it
 describes is left to the rules and the learned judge: a list of verbs here would decide, unseen, what they weigh.
 """
 
@@ -23,7 +24,7 @@ _STARTER_WORDS = frozenset(_STARTERS.split())
 _CALENDAR = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
                        "february", "march", "april", "may", "june", "july", "august", "september", "october",
                        "november", "december"})
-_PAST_SIGNS = frozenset(lexicon.IRREGULAR_PAST) | {"has", "had", "did", "didn't", "never", "should", "forgot"}
+_PAST_SIGNS = frozenset(lexicon.IRREGULAR_PAST) | {"has", "had", "did", "didn't", "never", "should"}
 # A sentence ends at . ! or ? followed by a space or the end: "@sam.lee" and "values.yaml" do not end one.
 _SENTENCE = re.compile(r"(?:[^.!?]|[.!?]+(?=[^\s.!?]))+(?:[.!?]+[\"”’)]*|$)")
 _JUDGEMENT_ONLY = re.compile(
